@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using MultiCloud.Grains.Diagnostics;
+using MultiCloud.Grains.Storage;
+using Orleans.Storage;
+
+namespace MultiCloud.Grains.Hosting;
+
+/// <summary>Registers what the ledger grains need besides a storage provider and a read model.</summary>
+public static class LedgerGrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the ledger storage provider <see cref="StateNames.StorageProvider"/> as a <see cref="LedgerGrainStorage"/>
+    /// over the provider named <see cref="StateNames.InnerStorageProvider"/> (which the caller registers: ADO.NET or
+    /// memory), the JSON state serializer for that provider, metrics and the system clock (unless one is registered).
+    /// </summary>
+    /// <param name="services">The silo's services.</param>
+    /// <returns>The same services, for chaining.</returns>
+    public static IServiceCollection AddLedgerGrainStorage(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LedgerMetrics>();
+        services.AddKeyedSingleton<IGrainStorageSerializer, LedgerStateSerializer>(StateNames.InnerStorageProvider);
+        services.AddKeyedSingleton<IGrainStorage>(StateNames.StorageProvider, static (sp, _) => new LedgerGrainStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(StateNames.InnerStorageProvider),
+            sp.GetRequiredService<ILedgerProjection>(),
+            sp.GetRequiredService<LedgerMetrics>(),
+            sp.GetRequiredService<ILogger<LedgerGrainStorage>>()));
+        return services;
+    }
+}

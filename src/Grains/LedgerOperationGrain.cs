@@ -102,6 +102,13 @@ public sealed partial class LedgerOperationGrain(
 
     private Task<OperationReply> DecideAsync(LedgerCommand command)
     {
+        // Invalid input changes nothing and is not recorded under the key.
+        if (LedgerCommandRules.Validate(command, options.Value) is [var invalid, ..])
+        {
+            return Task.FromResult(new OperationReply(OperationReplyStatus.Completed,
+                new LedgerOperationResult(Guid.Empty, invalid, null, null, null), Replayed: false, null));
+        }
+
         if (_stateUnknown)
         {
             return Task.FromResult(Unknown("An earlier write of this operation failed; retry with the same key."));

@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MultiCloud.Grains;
+namespace MultiCloud.Grains.Interfaces;
 
-/// <summary>Business limits and housekeeping of the ledger, bound from the <c>Ledger</c> configuration section.</summary>
+/// <summary>
+/// Business limits and housekeeping of the ledger, bound from the <c>Ledger</c> configuration section. Shared by the
+/// grains and the HTTP front end, which checks the same limits before a request reaches a grain.
+/// </summary>
 public sealed class LedgerOptions : IValidatableObject
 {
     /// <summary>The configuration section these options are bound from.</summary>

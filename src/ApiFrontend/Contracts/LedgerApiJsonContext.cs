@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MultiCloud.Grains.Interfaces;
+
+namespace MultiCloud.ApiFrontend.Contracts;
+
+/// <summary>Source-generated JSON metadata for every request and response body of the API (no reflection per request).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(OpenAccountRequest))]
+[JsonSerializable(typeof(AmountRequest))]
+[JsonSerializable(typeof(TransferRequest))]
+[JsonSerializable(typeof(AccountSnapshot))]
+[JsonSerializable(typeof(LedgerEntry))]
+[JsonSerializable(typeof(EntryPage))]
+[JsonSerializable(typeof(TransferSnapshot))]
+[JsonSerializable(typeof(ReconciliationReport))]
+internal sealed partial class LedgerApiJsonContext : JsonSerializerContext;

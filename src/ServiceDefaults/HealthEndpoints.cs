@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MultiCloud.ServiceDefaults;
+
+/// <summary>Health endpoints, mapped in every environment (an orchestrator needs them in production most of all).</summary>
+public static class HealthEndpoints
+{
+    /// <summary>Tag of the checks that decide readiness.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Maps <c>/health/live</c> (the process answers HTTP; no check runs) and <c>/health/ready</c> (every check tagged
+    /// <see cref="ReadyTag"/> passes: 200 when healthy, 503 otherwise). Both answer JSON.
+    /// </summary>
+    /// <returns>The same route builder.</returns>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).WithTags("Health");
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).WithTags("Health");
+        return endpoints;
+    }
+}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Diagnostics;
@@ -21,7 +22,7 @@ public sealed partial class AccountGrain(
     [PersistentState(StateNames.Account, StateNames.StorageProvider)] IPersistentState<AccountState> state,
     ILedgerReadModel readModel,
     IOptions<LedgerOptions> options,
-    TimeProvider timeProvider,
+    [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider,
     LedgerMetrics metrics,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {

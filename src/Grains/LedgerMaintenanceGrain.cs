@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Interfaces;
@@ -16,7 +17,7 @@ namespace MultiCloud.Grains;
 public sealed partial class LedgerMaintenanceGrain(
     ILedgerReadModel readModel,
     IOptions<LedgerOptions> options,
-    TimeProvider timeProvider,
+    [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider,
     ILogger<LedgerMaintenanceGrain> logger) : Grain, ILedgerMaintenanceGrain, IRemindable
 {
     private const int Parallelism = 16;

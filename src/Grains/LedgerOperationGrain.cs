@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Diagnostics;
@@ -27,7 +28,7 @@ namespace MultiCloud.Grains;
 public sealed partial class LedgerOperationGrain(
     [PersistentState(StateNames.Operation, StateNames.StorageProvider)] IPersistentState<LedgerOperationState> state,
     IOptions<LedgerOptions> options,
-    TimeProvider timeProvider,
+    [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider,
     LedgerMetrics metrics,
     ILogger<LedgerOperationGrain> logger) : Grain, ILedgerOperationGrain
 {
@@ -304,7 +305,7 @@ public sealed partial class LedgerOperationGrain(
 
                 isRetry = true;
                 LogDebugAttemptFailed(exception, state.State.IdempotencyKey, i);
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * (1 << i)), timeProvider);
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * (1 << i)));
             }
         }
     }

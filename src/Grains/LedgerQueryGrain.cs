@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using MultiCloud.Grains.Interfaces;
 using MultiCloud.Grains.ReadModel;
@@ -9,7 +10,7 @@ namespace MultiCloud.Grains;
 /// <param name="readModel">The read model.</param>
 /// <param name="timeProvider">Clock for reports.</param>
 [StatelessWorker]
-public sealed class LedgerQueryGrain(ILedgerReadModel readModel, TimeProvider timeProvider) : Grain, ILedgerQueryGrain
+public sealed class LedgerQueryGrain(ILedgerReadModel readModel, [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider) : Grain, ILedgerQueryGrain
 {
     /// <inheritdoc />
     public Task<EntryPage> GetEntriesAsync(Guid accountId, long afterSequence, int limit, CancellationToken cancellationToken = default)

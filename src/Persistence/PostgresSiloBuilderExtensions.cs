@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using MultiCloud.Grains;
 using MultiCloud.Grains.ReadModel;
@@ -7,33 +8,50 @@ using Npgsql;
 
 namespace MultiCloud.Persistence;
 
-/// <summary>Wires a silo to PostgreSQL for everything: membership, grain state, reminders and the ledger read model.</summary>
+/// <summary>Wires a silo to PostgreSQL: membership, grain state, reminders and the ledger read model on one data source.</summary>
 public static class PostgresSiloBuilderExtensions
 {
     /// <summary>The ADO.NET invariant of Npgsql.</summary>
     public const string Invariant = "Npgsql";
 
     /// <summary>
-    /// Registers one <see cref="NpgsqlDataSource"/> (a single connection pool) and hands it to Orleans ADO.NET
-    /// clustering, the <see cref="StateNames.InnerStorageProvider"/> grain storage and ADO.NET reminders; the ledger
-    /// read model queries the same pool.
+    /// Everything on PostgreSQL: ADO.NET clustering plus <see cref="AddLedgerPostgresStorage"/>. One
+    /// <see cref="NpgsqlDataSource"/> (one connection pool) serves all of them.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="connectionString">Npgsql connection string; the schema (db-scripts/) must be applied.</param>
-    /// <returns>The same builder, for chaining.</returns>
+    /// <returns>The same builder.</returns>
     public static ISiloBuilder UseLedgerPostgres(this ISiloBuilder silo, string connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        silo.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
-
+        silo.AddLedgerPostgresStorage(connectionString);
         silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         }));
-        silo.AddAdoNetGrainStorage(StateNames.InnerStorageProvider, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        return silo;
+    }
+
+    /// <summary>
+    /// Grain storage (ADO.NET, named <paramref name="storageProviderName"/>), ADO.NET reminders and the PostgreSQL
+    /// read model, on the shared <see cref="NpgsqlDataSource"/> (registered here unless one is already).
+    /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="connectionString">Npgsql connection string; the schema (db-scripts/) must be applied.</param>
+    /// <param name="storageProviderName">
+    /// Name of the ADO.NET grain storage provider; the ledger's storage decorator wraps
+    /// <see cref="StateNames.InnerStorageProvider"/>, so only a caller that registers its own provider under that
+    /// name (a test wrapping this one) passes another.
+    /// </param>
+    /// <returns>The same builder.</returns>
+    public static ISiloBuilder AddLedgerPostgresStorage(this ISiloBuilder silo, string connectionString, string storageProviderName = StateNames.InnerStorageProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        silo.Services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+
+        silo.AddAdoNetGrainStorage(storageProviderName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = Invariant;
             o.DataSource = dataSource;
@@ -49,7 +67,7 @@ public static class PostgresSiloBuilderExtensions
 
         silo.Services.AddSingleton<ILedgerReadModel, PostgresLedgerReadModel>();
         silo.Services.AddSingleton<ILedgerProjection, DatabaseLedgerProjection>();
-        silo.Services.AddSingleton<SchemaMigrator>();
+        silo.Services.TryAddSingleton<SchemaMigrator>();
         return silo;
     }
 }

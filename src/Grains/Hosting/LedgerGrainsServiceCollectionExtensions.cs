@@ -13,14 +13,14 @@ public static class LedgerGrainsServiceCollectionExtensions
     /// <summary>
     /// Registers the ledger storage provider <see cref="StateNames.StorageProvider"/> as a <see cref="LedgerGrainStorage"/>
     /// over the provider named <see cref="StateNames.InnerStorageProvider"/> (which the caller registers: ADO.NET or
-    /// memory), the JSON state serializer for that provider, metrics and the system clock (unless one is registered).
+    /// memory), the JSON state serializer for that provider, metrics and the ledger clock (the system clock, unless a <see cref="TimeProvider"/> keyed <see cref="LedgerTime.Key"/> is registered).
     /// </summary>
     /// <param name="services">The silo's services.</param>
     /// <returns>The same services, for chaining.</returns>
     public static IServiceCollection AddLedgerGrainStorage(this IServiceCollection services)
     {
         services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(LedgerTime.Key, TimeProvider.System);
         services.TryAddSingleton<LedgerMetrics>();
         services.AddKeyedSingleton<IGrainStorageSerializer, LedgerStateSerializer>(StateNames.InnerStorageProvider);
         services.AddKeyedSingleton<IGrainStorage>(StateNames.StorageProvider, static (sp, _) => new LedgerGrainStorage(

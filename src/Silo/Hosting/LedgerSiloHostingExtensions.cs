@@ -52,6 +52,9 @@ public static class LedgerSiloHostingExtensions
                 silo.UseLedgerInMemory();
             }
 
+            // Membership tuning (probe timeout, missed probes, votes, table refresh...) from Cluster:Membership.
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Membership"));
+            silo.Configure<SiloMessagingOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Messaging"));
             silo.AddLedgerGrains();
             silo.AddDashboard();
         });

@@ -56,6 +56,9 @@ public static class PostgresSiloBuilderExtensions
             o.Invariant = Invariant;
             o.DataSource = dataSource;
 
+            // JSON, which the write function reads to maintain the ledger tables in the same transaction.
+            o.GrainStorageSerializer = new LedgerStateSerializer();
+
             // Purged idempotency records leave no row behind.
             o.DeleteStateOnClear = true;
         }));

@@ -13,7 +13,7 @@ public static class LedgerGrainsServiceCollectionExtensions
     /// <summary>
     /// Registers the ledger storage provider <see cref="StateNames.StorageProvider"/> as a <see cref="LedgerGrainStorage"/>
     /// over the provider named <see cref="StateNames.InnerStorageProvider"/> (which the caller registers: ADO.NET or
-    /// memory), the JSON state serializer for that provider, metrics and the ledger clock (the system clock, unless a <see cref="TimeProvider"/> keyed <see cref="LedgerTime.Key"/> is registered).
+    /// memory, with <see cref="LedgerStateSerializer"/> as its serializer), metrics and the ledger clock (the system clock, unless a <see cref="TimeProvider"/> keyed <see cref="LedgerTime.Key"/> is registered).
     /// </summary>
     /// <param name="services">The silo's services.</param>
     /// <returns>The same services, for chaining.</returns>
@@ -22,7 +22,6 @@ public static class LedgerGrainsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddKeyedSingleton(LedgerTime.Key, TimeProvider.System);
         services.TryAddSingleton<LedgerMetrics>();
-        services.AddKeyedSingleton<IGrainStorageSerializer, LedgerStateSerializer>(StateNames.InnerStorageProvider);
         services.AddKeyedSingleton<IGrainStorage>(StateNames.StorageProvider, static (sp, _) => new LedgerGrainStorage(
             sp.GetRequiredKeyedService<IGrainStorage>(StateNames.InnerStorageProvider),
             sp.GetRequiredService<ILedgerProjection>(),

@@ -32,7 +32,7 @@ public static class LedgerSiloBuilderExtensions
     /// <returns>The same builder.</returns>
     public static ISiloBuilder UseLedgerInMemory(this ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(StateNames.InnerStorageProvider);
+        silo.AddMemoryGrainStorage(StateNames.InnerStorageProvider, o => o.GrainStorageSerializer = new LedgerStateSerializer());
         silo.UseInMemoryReminderService();
         silo.Services.TryAddSingleton<InMemoryLedgerReadModel>();
         silo.Services.TryAddSingleton<ILedgerReadModel>(sp => sp.GetRequiredService<InMemoryLedgerReadModel>());

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MultiCloud.Grains;
+using MultiCloud.Grains.Interfaces;
+using MultiCloud.Grains.ReadModel;
+using MultiCloud.Grains.Storage;
+using MultiCloud.Persistence;
+using MultiCloud.Silo.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace MultiCloud.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process Orleans test cluster running the ledger grains with the production wiring, in memory or on a real
+/// PostgreSQL database, with a <see cref="StorageGate"/> in front of the real storage and a fake ledger clock.
+/// </summary>
+public sealed class LedgerCluster : IAsyncDisposable
+{
+    private const string RealStorage = "ledger-store-real";
+
+    private LedgerCluster(InProcessTestCluster cluster, StorageGate gate, FakeTimeProvider time)
+    {
+        Cluster = cluster;
+        Gate = gate;
+        Time = time;
+    }
+
+    /// <summary>The Orleans test cluster.</summary>
+    public InProcessTestCluster Cluster { get; }
+
+    /// <summary>Holds or fails chosen writes.</summary>
+    public StorageGate Gate { get; }
+
+    /// <summary>The ledger's clock (Orleans keeps its own): advance it to age operations.</summary>
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>The cluster client.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>Starts a cluster on memory storage (one read model shared by all silos, like the database would be).</summary>
+    public static Task<LedgerCluster> StartInMemoryAsync(int silos = 1, Action<LedgerOptions>? options = null)
+    {
+        var readModel = new InMemoryLedgerReadModel();
+        return StartAsync(silos, options, null, silo =>
+        {
+            silo.AddMemoryGrainStorage(RealStorage, o => o.GrainStorageSerializer = new LedgerStateSerializer());
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<ILedgerReadModel>(readModel);
+            silo.Services.AddSingleton<ILedgerProjection>(readModel);
+        });
+    }
+
+    /// <summary>Starts a cluster whose grain state, reminders and read model are on PostgreSQL (membership stays in the test host).</summary>
+    public static Task<LedgerCluster> StartOnPostgresAsync(string connectionString, string serviceId, int silos = 1, Action<LedgerOptions>? options = null)
+        => StartAsync(silos, options, serviceId, silo => silo.AddLedgerPostgresStorage(connectionString, RealStorage));
+
+    /// <summary>A grain of the cluster.</summary>
+    public TGrain Grain<TGrain>(Guid key)
+        where TGrain : IGrainWithGuidKey => Client.GetGrain<TGrain>(key);
+
+    /// <summary>The operation grain of an idempotency key.</summary>
+    public ILedgerOperationGrain Operation(string idempotencyKey) => Client.GetGrain<ILedgerOperationGrain>(idempotencyKey);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    private static async Task<LedgerCluster> StartAsync(int silos, Action<LedgerOptions>? options, string? serviceId, Action<ISiloBuilder> storage)
+    {
+        var gate = new StorageGate();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            storage(silo);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StateNames.InnerStorageProvider,
+                (sp, _) => new GatedGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(RealStorage), gate));
+            silo.Services.AddKeyedSingleton<TimeProvider>(LedgerTime.Key, time);
+            silo.AddLedgerGrains();
+            if (options is not null)
+            {
+                silo.Services.Configure(options);
+            }
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new LedgerCluster(cluster, gate, time);
+    }
+}

@@ -3,9 +3,10 @@ namespace MultiCloud.Grains.Interfaces;
 /// <summary>
 /// Storage (PostgreSQL) did not answer or failed. Thrown inside grains in place of the driver's exception so that the
 /// caller receives a type it can deserialize (a driver exception crossing a grain call arrives as a codec error).
+/// It derives from <see cref="OrleansException"/> so that Orleans's storage bridge passes it through unwrapped.
 /// </summary>
 [GenerateSerializer]
-public sealed class StorageUnavailableException : Exception
+public sealed class StorageUnavailableException : OrleansException
 {
     /// <summary>Creates the exception with a default message.</summary>
     public StorageUnavailableException()

@@ -39,10 +39,10 @@ public sealed class LedgerCluster : IAsyncDisposable
     public IClusterClient Client => Cluster.Client;
 
     /// <summary>Starts a cluster on memory storage (one read model shared by all silos, like the database would be).</summary>
-    public static Task<LedgerCluster> StartInMemoryAsync(int silos = 1, Action<LedgerOptions>? options = null)
+    public static Task<LedgerCluster> StartInMemoryAsync(int silos = 1, Action<LedgerOptions>? options = null, Action<ISiloBuilder>? configure = null)
     {
         var readModel = new InMemoryLedgerReadModel();
-        return StartAsync(silos, options, null, silo =>
+        return StartAsync(silos, options, null, configure, silo =>
         {
             silo.AddMemoryGrainStorage(RealStorage, o => o.GrainStorageSerializer = new LedgerStateSerializer());
             silo.UseInMemoryReminderService();
@@ -52,8 +52,12 @@ public sealed class LedgerCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a cluster whose grain state, reminders and read model are on PostgreSQL (membership stays in the test host).</summary>
-    public static Task<LedgerCluster> StartOnPostgresAsync(string connectionString, string serviceId, int silos = 1, Action<LedgerOptions>? options = null)
-        => StartAsync(silos, options, serviceId, silo => silo.AddLedgerPostgresStorage(connectionString, RealStorage));
+    public static Task<LedgerCluster> StartOnPostgresAsync(
+        string connectionString, string serviceId, int silos = 1, Action<LedgerOptions>? options = null, Action<ISiloBuilder>? configure = null)
+        => StartAsync(silos, options, serviceId, configure, silo => silo.AddLedgerPostgresStorage(connectionString, RealStorage));
+
+    /// <summary>The real storage provider of the first active silo (behind the gate and the ledger decorator).</summary>
+    public IGrainStorage RealStorageProvider => Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(RealStorage);
 
     /// <summary>A grain of the cluster.</summary>
     public TGrain Grain<TGrain>(Guid key)
@@ -65,7 +69,8 @@ public sealed class LedgerCluster : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 
-    private static async Task<LedgerCluster> StartAsync(int silos, Action<LedgerOptions>? options, string? serviceId, Action<ISiloBuilder> storage)
+    private static async Task<LedgerCluster> StartAsync(
+        int silos, Action<LedgerOptions>? options, string? serviceId, Action<ISiloBuilder>? configure, Action<ISiloBuilder> storage)
     {
         var gate = new StorageGate();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -87,6 +92,8 @@ public sealed class LedgerCluster : IAsyncDisposable
             {
                 silo.Services.Configure(options);
             }
+
+            configure?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -6,6 +6,7 @@ using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.Storage;
 using MultiCloud.Persistence;
 using MultiCloud.Silo.Hosting;
+using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
@@ -95,6 +96,7 @@ public sealed class LedgerCluster : IAsyncDisposable
 
             configure?.Invoke(silo);
         });
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new LedgerCluster(cluster, gate, time);

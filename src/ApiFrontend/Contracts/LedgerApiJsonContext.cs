@@ -5,7 +5,8 @@ using MultiCloud.Grains.Interfaces;
 namespace MultiCloud.ApiFrontend.Contracts;
 
 /// <summary>Source-generated JSON metadata for every request and response body of the API (no reflection per request).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+// Web naming (camelCase), but numbers only as JSON numbers: an amount sent as a string is a client error.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(OpenAccountRequest))]
 [JsonSerializable(typeof(AmountRequest))]
 [JsonSerializable(typeof(TransferRequest))]

@@ -31,7 +31,12 @@ public static class LedgerApiHostingExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+
+            // Only server-side failures carry a trace id: a recorded answer (4xx) must replay byte for byte.
+            if (context.ProblemDetails.Status >= 500)
+            {
+                context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+            }
         });
         services.AddExceptionHandler<LedgerExceptionHandler>();
 
@@ -42,6 +47,7 @@ public static class LedgerApiHostingExtensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, LedgerApiJsonContext.Default);
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LedgerApiOptions>>((kestrel, api) =>
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);

@@ -37,6 +37,10 @@ public static class LedgerApiHostingExtensions
             {
                 context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
             }
+            else
+            {
+                context.ProblemDetails.Extensions.Remove("traceId");
+            }
         });
         services.AddExceptionHandler<LedgerExceptionHandler>();
 
@@ -73,7 +77,7 @@ public static class LedgerApiHostingExtensions
     public static WebApplication MapLedgerApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 
         app.MapOpenApi();
         app.MapScalarApiReference(options => options.WithTitle("MultiCloud ledger API"));

@@ -65,26 +65,16 @@ public sealed partial class LedgerExceptionHandler(
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
     {
-        switch (bad.StatusCode)
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            case StatusCodes.Status413PayloadTooLarge:
-                return new ProblemDetails
-                {
-                    Status = 413,
-                    Type = ProblemTypes.BodyTooLarge,
-                    Title = "The request body is too large.",
-                    Detail = bad.Message,
-                    Extensions = { ["field"] = "body" },
-                };
-            case StatusCodes.Status415UnsupportedMediaType:
-                return new ProblemDetails
-                {
-                    Status = 415,
-                    Type = ProblemTypes.UnsupportedMediaType,
-                    Title = "The request body must be JSON.",
-                    Detail = "Send the body as application/json.",
-                    Extensions = { ["field"] = "body" },
-                };
+            return new ProblemDetails
+            {
+                Status = 413,
+                Type = ProblemTypes.BodyTooLarge,
+                Title = "The request body is too large.",
+                Detail = bad.Message,
+                Extensions = { ["field"] = "body" },
+            };
         }
 
         var (field, detail) = bad.InnerException is JsonException json

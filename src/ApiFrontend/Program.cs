@@ -2,10 +2,4 @@ using MultiCloud.ApiFrontend.Hosting;
 
 // The stand-alone front end: an Orleans client serving the HTTP API. By default the API runs inside the silo
 // process instead (src/Silo); run this one to scale the HTTP tier apart from the silos.
-var builder = WebApplication.CreateBuilder(args);
-builder.AddLedgerClient();
-builder.AddLedgerApi();
-
-var app = builder.Build();
-app.MapLedgerApi();
-app.Run();
+await LedgerFrontendHost.Build(args).RunAsync();

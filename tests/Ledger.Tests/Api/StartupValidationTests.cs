@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using MultiCloud.Silo.Hosting;
+using Xunit;
+
+namespace MultiCloud.Tests.Api;
+
+/// <summary>Invalid configuration stops the silo at start-up with a message naming the key.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("--Cluster:SiloPort=0", "SiloPort")]
+    [InlineData("--Cluster:AdvertisedAddress=not-an-ip", "Cluster:AdvertisedAddress")]
+    [InlineData("--Cluster:ClusterId=has space", "Cluster:ClusterId")]
+    public void Invalid_cluster_options_stop_the_build_naming_the_key(string argument, string key)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => LedgerSiloHost.Build(["--urls", "http://127.0.0.1:0", argument]));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Ledger:IdempotencyKeyRetention=01:00:00", "Ledger:IdempotencyKeyRetention")]
+    [InlineData("--Ledger:MaintenancePeriod=00:00:10", "Ledger:MaintenancePeriod")]
+    [InlineData("--Ledger:MaxOperationAmount=0", "MaxOperationAmount")]
+    [InlineData("--Api:MaxRequestBodyBytes=1", "MaxRequestBodyBytes")]
+    public async Task Invalid_ledger_or_api_options_stop_the_start_naming_the_key(string argument, string key)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = LedgerSiloHost.Build(
+                ["--urls", "http://127.0.0.1:0", $"--Cluster:SiloPort={Infrastructure.FreePorts.Next()}", $"--Cluster:GatewayPort={Infrastructure.FreePorts.Next()}", argument]);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+}

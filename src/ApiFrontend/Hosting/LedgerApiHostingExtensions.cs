@@ -80,7 +80,11 @@ public static class LedgerApiHostingExtensions
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 
         app.MapOpenApi();
-        app.MapScalarApiReference(options => options.WithTitle("MultiCloud ledger API"));
+        // Self-contained page: no fonts from a CDN, no telemetry (operators' browsers talk to this host only).
+        app.MapScalarApiReference(options => options
+            .WithTitle("MultiCloud ledger API")
+            .DisableDefaultFonts()
+            .DisableTelemetry());
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
 
         app.MapAccountsApi();

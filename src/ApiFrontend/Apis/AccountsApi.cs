@@ -23,33 +23,30 @@ public static class AccountsApi
             .WithName(nameof(OpenAccount))
             .WithSummary("Open an account")
             .WithDescription("Opens an account with a zero balance in one currency. Requires Idempotency-Key.")
-            .AddEndpointFilter<IdempotencyKeyFilter>()
-            .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .AsLedgerOperation();
 
         group.MapGet("/{accountId}", GetAccount)
             .WithName(nameof(GetAccount))
             .WithSummary("Get an account and its balance")
-            .ProducesProblem(503);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/{accountId}/deposits", Deposit)
             .WithName(nameof(Deposit))
             .WithSummary("Deposit money")
             .WithDescription("Credits the account. Amount in minor currency units. Requires Idempotency-Key.")
-            .AddEndpointFilter<IdempotencyKeyFilter>()
-            .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .AsLedgerOperation();
 
         group.MapPost("/{accountId}/withdrawals", Withdraw)
             .WithName(nameof(Withdraw))
             .WithSummary("Withdraw money")
             .WithDescription("Debits the account; refused (409) when the balance is smaller than the amount. Requires Idempotency-Key.")
-            .AddEndpointFilter<IdempotencyKeyFilter>()
-            .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .AsLedgerOperation();
 
         group.MapGet("/{accountId}/entries", GetEntries)
             .WithName(nameof(GetEntries))
             .WithSummary("Page through an account's ledger entries")
             .WithDescription("Entries in sequence order, after the given sequence. Pass nextAfterSequence back to get the next page.")
-            .ProducesProblem(503);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }

@@ -15,7 +15,7 @@ public static class LedgerAdminApi
             .WithName(nameof(Reconcile))
             .WithSummary("Reconcile the whole ledger")
             .WithDescription("Checks that every balance equals the sum of its entries, entries are numbered without gaps, every transfer has exactly its two sides, and money is conserved per currency. isConsistent is false when an issue was found.")
-            .ProducesProblem(503);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

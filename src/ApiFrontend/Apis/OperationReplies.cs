@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using MultiCloud.ApiFrontend.Contracts;
 using MultiCloud.ApiFrontend.Problems;
 using MultiCloud.Grains.Interfaces;
 
@@ -47,5 +50,6 @@ internal static class OperationReplies
         }
     }
 
-    private static void SetRetryAfter(HttpContext http) => http.Response.Headers.RetryAfter = "1";
+    private static void SetRetryAfter(HttpContext http) => http.Response.Headers.RetryAfter =
+        http.RequestServices.GetRequiredService<IOptions<LedgerApiOptions>>().Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
 }

@@ -20,19 +20,18 @@ public static class TransfersApi
             .WithName(nameof(CreateTransfer))
             .WithSummary("Transfer money between two accounts")
             .WithDescription("Debits one account and credits the other, same currency, atomically: after any failure it is fully applied or not at all. Requires Idempotency-Key.")
-            .AddEndpointFilter<IdempotencyKeyFilter>()
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .AsLedgerOperation();
 
         group.MapGet("/{transferId}", GetTransfer)
             .WithName(nameof(GetTransfer))
             .WithSummary("Get a transfer by id")
             .WithDescription("The way to resolve an unknown outcome: pending, completed or rejected.")
-            .ProducesProblem(503);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/", FindTransfer)
             .WithName(nameof(FindTransfer))
             .WithSummary("Find a transfer by the Idempotency-Key it was requested with")
-            .ProducesProblem(503);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }

@@ -88,4 +88,50 @@ public sealed class PostgresDurabilityTests(PostgresServer postgres)
         var report = await ledger.Client.AssertReconcilesAsync();
         Assert.Equal(0, report.PendingTransfers);
     }
+
+    [Fact]
+    public async Task Maintenance_on_PostgreSQL_finishes_stalled_transfers_and_purges_keys_after_their_retention()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var serviceId = $"maintenance-{Guid.NewGuid():N}";
+        await using var ledger = await LedgerCluster.StartOnPostgresAsync(connectionString, serviceId);
+        var from = await ledger.Client.OpenWithAsync(1_000);
+        var to = await ledger.Client.OpenAsync();
+        var key = LedgerActions.NewKey();
+        ledger.Gate.BeforeWrite = (state, grainId) => state == "ledger-account" && grainId.GetGuidKey() == to
+            ? Task.FromException(new TimeoutException("injected: the credit's write timed out"))
+            : Task.CompletedTask;
+
+        var interrupted = await ledger.Client.ExecuteAsync(new TransferCommand(from, to, 100), key);
+        ledger.Gate.BeforeWrite = null;
+        var maintenance = ledger.Client.GetGrain<ILedgerMaintenanceGrain>(0);
+        var tooEarly = await maintenance.RunOnceAsync();
+        ledger.Time.Advance(TimeSpan.FromSeconds(31));
+        var resumed = await maintenance.RunOnceAsync();
+        var transfer = await ledger.Client.GetGrain<ILedgerQueryGrain>(0).FindTransferByIdempotencyKeyAsync(key, TestContext.Current.CancellationToken);
+        ledger.Time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var purged = await maintenance.RunOnceAsync();
+
+        Assert.Equal(OperationReplyStatus.OutcomeUnknown, interrupted.Status);
+        Assert.Equal(0, tooEarly.Resumed);
+        Assert.Equal(1, resumed.Resumed);
+        Assert.Equal(TransferStatus.Completed, transfer!.Status);
+        Assert.Equal(100, await ledger.Client.BalanceAsync(to));
+        Assert.Equal(4, purged.Purged); // two openings, the deposit, the transfer
+        Assert.Null(await ledger.Operation(key).GetAsync());
+        Assert.Equal(0L, await CountAsync(connectionString, "SELECT count(*) FROM ledger.operations WHERE service_id = $1", serviceId));
+        Assert.Equal(0L, await CountAsync(connectionString, "SELECT count(*) FROM OrleansStorage WHERE ServiceId = $1 AND GrainTypeString = 'ledger-operation'", serviceId));
+        Assert.Equal(1L, await CountAsync(connectionString, "SELECT count(*) FROM ledger.transfers WHERE service_id = $1 AND status = 'completed'", serviceId));
+        Assert.Equal(TransferStatus.Completed, (await ledger.Client.GetGrain<ILedgerQueryGrain>(0).FindTransferByIdempotencyKeyAsync(key, TestContext.Current.CancellationToken))!.Status);
+        await ledger.Client.AssertReconcilesAsync();
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql, string serviceId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = serviceId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }

@@ -1,12 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Silo.Hosting;
 using Xunit;
 
 namespace MultiCloud.Tests.Api;
 
-/// <summary>Invalid configuration stops the silo at start-up with a message naming the key.</summary>
-public sealed class StartupValidationTests
+/// <summary>Start-up of the silo host: where it keeps state, and invalid configuration stopping it with a message naming the key.</summary>
+public sealed class SiloStartupTests
 {
+    [Fact]
+    public async Task Without_a_connection_string_the_silo_runs_on_the_in_memory_default_and_says_so()
+    {
+        await using var app = LedgerSiloHost.Build(
+            ["--urls", "http://127.0.0.1:0", $"--Cluster:SiloPort={Infrastructure.FreePorts.Next()}", $"--Cluster:GatewayPort={Infrastructure.FreePorts.Next()}"],
+            builder => builder.Logging.AddFakeLogging());
+
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var records = app.Services.GetFakeLogCollector().GetSnapshot();
+        await app.StopAsync(TestContext.Current.CancellationToken);
+
+        var announcement = Assert.Single(records, r => r.Id.Id == 4101);
+        Assert.Equal(LogLevel.Warning, announcement.Level);
+        Assert.Contains("embedded in-memory default", announcement.Message, StringComparison.Ordinal);
+        Assert.Contains("Database:ConnectionString", announcement.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--Cluster:SiloPort=0", "SiloPort")]
     [InlineData("--Cluster:AdvertisedAddress=not-an-ip", "Cluster:AdvertisedAddress")]

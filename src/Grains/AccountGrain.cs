@@ -150,7 +150,6 @@ public sealed partial class AccountGrain(
         catch (Exception exception)
         {
             undo();
-            state.State.NewEntries.Clear();
             _recentPostings.Clear();
             _recentOrder.Clear();
             DeactivateOnIdle();

@@ -70,5 +70,22 @@ root.SetAction(async (parse, cancellationToken) =>
     return result.Passed ? 0 : 1;
 });
 
+var folder = new Argument<string>("folder") { Description = "The results folder of bench/run" };
+var summarizeTransfers = new Option<int>("--transfers") { Description = "Transfers of the service run", DefaultValueFactory = _ => 100_000 };
+var summarize = new Command("summarize", "Compute the benchmark's figures and ratios from a bench/run results folder") { folder, summarizeTransfers };
+summarize.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await Summarizer.SummarizeAsync(parse.GetValue(folder)!, parse.GetValue(summarizeTransfers), cancellationToken);
+    var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+    foreach (var (name, value) in figures)
+    {
+        table.AddRow(name, value.ToString("0.###", CultureInfo.InvariantCulture));
+    }
+
+    AnsiConsole.Write(table);
+    return 0;
+});
+root.Subcommands.Add(summarize);
+
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 return await root.Parse(args).InvokeAsync();

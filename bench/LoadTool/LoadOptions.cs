@@ -60,6 +60,9 @@ public sealed record LoadOptions
     /// <summary>A shell command run between the setup and the main phase (e.g. resetting database statistics); none when null.</summary>
     public string? BeforeMain { get; init; }
 
+    /// <summary>A shell command run right after the main phase, before verification (e.g. reading CPU counters); none when null.</summary>
+    public string? AfterMain { get; init; }
+
     /// <summary>Show a live progress display (off when output is redirected or in tests).</summary>
     public bool Live { get; init; } = true;
 }

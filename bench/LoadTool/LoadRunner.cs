@@ -56,6 +56,10 @@ public sealed class LoadRunner(LoadOptions options)
             }
         }, cancellationToken);
         main.Stop();
+        if (options.AfterMain is { } after)
+        {
+            await RunShellAsync(after, cancellationToken);
+        }
 
         VerificationResult? verification = null;
         if (options.Verify && !options.ReadOnly)

@@ -17,11 +17,12 @@ var report = new Option<string?>("--report") { Description = "Write the report a
 var plotPath = new Option<string?>("--plot") { Description = "Write the latency/throughput plot (.png or .svg) to this path" };
 var runId = new Option<string?>("--run-id") { Description = "Name of the run (prefix of its idempotency keys)" };
 var beforeMain = new Option<string?>("--before-main") { Description = "Shell command to run between setup and the main phase" };
+var afterMain = new Option<string?>("--after-main") { Description = "Shell command to run right after the main phase, before verification" };
 var timeout = new Option<double>("--timeout-seconds") { Description = "Timeout of one request", DefaultValueFactory = _ => 10 };
 
 var root = new RootCommand("Load generator and checker for the MultiCloud ledger API. Exits 1 when an invariant does not hold.")
 {
-    target, accounts, transfers, concurrency, readRatio, readOnly, reads, skipSetup, noVerify, seed, report, plotPath, runId, timeout, beforeMain,
+    target, accounts, transfers, concurrency, readRatio, readOnly, reads, skipSetup, noVerify, seed, report, plotPath, runId, timeout, beforeMain, afterMain,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -43,6 +44,7 @@ root.SetAction(async (parse, cancellationToken) =>
         RunId = parse.GetValue(runId) ?? Guid.NewGuid().ToString("N")[..12],
         RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
         BeforeMain = parse.GetValue(beforeMain),
+        AfterMain = parse.GetValue(afterMain),
         Live = !Console.IsOutputRedirected,
     };
 

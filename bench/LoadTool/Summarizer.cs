@@ -48,6 +48,16 @@ public static partial class Summarizer
             ["statementsPerTransfer"] = statements / transfers,
             ["violations"] = service.Verification?.Violations.Count ?? -1,
         };
+
+        // CPU time per transfer during the main phase, by process: where the time goes.
+        var before = ReadNumbers(Path.Combine(folder, "cpu-before.txt"));
+        var after = ReadNumbers(Path.Combine(folder, "cpu-after.txt"));
+        var wall = after[0] - before[0];
+        summary["mainPhaseSeconds"] = wall;
+        summary["cpuMsPerTransferPostgres"] = (after[1] - before[1]) * 1000 / transfers;
+        summary["cpuMsPerTransferSilo"] = (after[2] - before[2]) * 1000 / transfers;
+        summary["cpuMsPerTransferLoadTool"] = (after[3] - before[3]) * 1000 / transfers;
+        summary["cpuUtilizationOfTwoCores"] = (after[1] - before[1] + after[2] - before[2] + after[3] - before[3]) / (wall * Environment.ProcessorCount);
         await File.WriteAllTextAsync(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, Indented), cancellationToken);
         var markdown = "| figure | value |\n|---|---|\n" + string.Join('\n',
             summary.Select(p => $"| {p.Key} | {p.Value.ToString("0.###", CultureInfo.InvariantCulture)} |"));
@@ -62,6 +72,9 @@ public static partial class Summarizer
             ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
             : throw new InvalidDataException($"{path} holds no pgbench tps line:\n{File.ReadAllText(path)}");
     }
+
+    private static double[] ReadNumbers(string path)
+        => [.. File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
 
     private static double ReadNumber(string path) => double.Parse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture);
 

@@ -33,6 +33,28 @@ public static class PostgresSiloBuilderExtensions
     }
 
     /// <summary>
+    /// The shared data source. Unless the connection string says otherwise, pooled connections are not reset when
+    /// returned to the pool (<c>No Reset On Close</c>): nothing here keeps session state, and the reset
+    /// (<c>DISCARD ALL</c>) would also throw away the cached plans of the storage functions, re-planning every
+    /// statement inside them on every call (measured: see docs/benchmarks.md).
+    /// </summary>
+    /// <param name="connectionString">Npgsql connection string.</param>
+    /// <param name="loggerFactory">Npgsql's logging.</param>
+    /// <returns>The data source.</returns>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, ILoggerFactory loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory);
+        // The plain builder holds only the keys actually written (Npgsql's own answers true for every keyword).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
     /// Grain storage (ADO.NET, named <paramref name="storageProviderName"/>), ADO.NET reminders and the PostgreSQL
     /// read model, on the shared <see cref="NpgsqlDataSource"/> (registered here unless one is already).
     /// </summary>
@@ -47,9 +69,7 @@ public static class PostgresSiloBuilderExtensions
     public static ISiloBuilder AddLedgerPostgresStorage(this ISiloBuilder silo, string connectionString, string storageProviderName = StateNames.InnerStorageProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        silo.Services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
+        silo.Services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetRequiredService<ILoggerFactory>()));
 
         silo.AddAdoNetGrainStorage(storageProviderName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {

@@ -144,7 +144,15 @@ public sealed partial class LedgerOperationGrain(
         try
         {
             _running = RunAsync(command, isNew);
-            return await _running;
+            var reply = await _running;
+            if (reply.Status == OperationReplyStatus.Completed)
+            {
+                // One activation per idempotency key would pile up at the request rate until idle collection;
+                // a retry of a completed key reloads its answer from storage instead.
+                DeactivateOnIdle();
+            }
+
+            return reply;
         }
         finally
         {

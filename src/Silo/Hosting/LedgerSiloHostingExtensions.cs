@@ -12,6 +12,12 @@ public static class LedgerSiloHostingExtensions
     public const string DashboardPath = "/dashboard";
 
     /// <summary>
+    /// Configuration key that turns the Orleans dashboard off (default on). The dashboard times every grain call;
+    /// its cost per call is measured in docs/benchmarks.md.
+    /// </summary>
+    public const string DashboardEnabledKey = "Dashboard:Enabled";
+
+    /// <summary>
     /// Makes this process a silo. Reads <c>Cluster</c> and <c>Database</c> now (validated; an invalid value stops
     /// start-up with a message naming the key): with <c>Database:ConnectionString</c> everything is on PostgreSQL,
     /// without it on the embedded in-memory default.
@@ -56,7 +62,10 @@ public static class LedgerSiloHostingExtensions
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Membership"));
             silo.Configure<SiloMessagingOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Messaging"));
             silo.AddLedgerGrains();
-            silo.AddDashboard();
+            if (DashboardEnabled(builder.Configuration))
+            {
+                silo.AddDashboard();
+            }
         });
 
         builder.Services.AddHealthChecks().AddCheck<SiloStatusHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
@@ -67,7 +76,13 @@ public static class LedgerSiloHostingExtensions
     /// <returns>The same application.</returns>
     public static WebApplication MapLedgerDashboard(this WebApplication app)
     {
-        app.MapOrleansDashboard(routePrefix: DashboardPath);
+        if (DashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(routePrefix: DashboardPath);
+        }
+
         return app;
     }
+
+    private static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue(DashboardEnabledKey, defaultValue: true);
 }

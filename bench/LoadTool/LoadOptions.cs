@@ -63,6 +63,12 @@ public sealed record LoadOptions
     /// <summary>A shell command run right after the main phase, before verification (e.g. reading CPU counters); none when null.</summary>
     public string? AfterMain { get; init; }
 
+    /// <summary>
+    /// In-process counterpart of <see cref="AfterMain"/>: called with the run's account ids right after the main phase
+    /// (tests use it to tamper with the ledger and check that the checker notices). Not on the command line.
+    /// </summary>
+    public Func<IReadOnlyList<Guid>, CancellationToken, Task>? AfterMainCallback { get; init; }
+
     /// <summary>Show a live progress display (off when output is redirected or in tests).</summary>
     public bool Live { get; init; } = true;
 }

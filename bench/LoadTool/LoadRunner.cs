@@ -61,6 +61,11 @@ public sealed class LoadRunner(LoadOptions options)
             await RunShellAsync(after, cancellationToken);
         }
 
+        if (options.AfterMainCallback is { } callback)
+        {
+            await callback(accounts, cancellationToken);
+        }
+
         VerificationResult? verification = null;
         if (options.Verify && !options.ReadOnly)
         {

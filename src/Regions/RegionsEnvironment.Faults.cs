@@ -1,0 +1,119 @@
+using System.Globalization;
+
+namespace MultiCloud.Regions;
+
+/// <content>Fault injection and healing.</content>
+public sealed partial class RegionsEnvironment
+{
+    private Region? _faultedPrimary;
+
+    /// <summary>Injects a fault. Faults that target "the primary" pick the region leading right now.</summary>
+    /// <exception cref="InvalidOperationException">There is no leader to fault.</exception>
+    public async Task InjectAsync(FaultKind fault)
+    {
+        switch (fault)
+        {
+            case FaultKind.KillRegionA:
+                await KillNamespaceAsync(Region.A);
+                break;
+            case FaultKind.StopPrimaryPostgres:
+                _faultedPrimary = await RequireLeaderAsync();
+                await Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups",
+                    Path.Combine(PostgresBin, "pg_ctl"), "-D", DataDirectory(_faultedPrimary), "-m", "immediate", "-w", "stop"], check: false);
+                break;
+            case FaultKind.KillPrimaryPatroni:
+                _faultedPrimary = await RequireLeaderAsync();
+                Shell.Signal(State.Pids[$"patroni-{_faultedPrimary.Key}"], "KILL");
+                break;
+            case FaultKind.FreezePrimaryPostmaster:
+                _faultedPrimary = await RequireLeaderAsync();
+                Shell.Signal(PostmasterPid(_faultedPrimary), "STOP");
+                break;
+            case FaultKind.PartitionRegionA:
+                await PartitionAsync(Region.A);
+                break;
+            case FaultKind.PartitionRegionB:
+                await PartitionAsync(Region.B);
+                break;
+            case FaultKind.StopEtcdMember:
+                Shell.Signal(State.Pids[$"etcd-{Region.Witness.Key}"], "KILL");
+                break;
+        }
+
+        _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")}");
+    }
+
+    /// <summary>Undoes a fault: removes partitions, resumes a frozen postmaster, restarts killed processes.</summary>
+    public async Task HealAsync(FaultKind fault)
+    {
+        switch (fault)
+        {
+            case FaultKind.KillRegionA:
+                StartRelay(Region.A);
+                StartEtcd(Region.A, initial: false);
+                StartPatroni(Region.A);
+                break;
+            case FaultKind.KillPrimaryPatroni:
+                StartPatroni(_faultedPrimary ?? Region.A);
+                break;
+            case FaultKind.FreezePrimaryPostmaster:
+                Shell.Signal(PostmasterPid(_faultedPrimary ?? Region.A), "CONT");
+                break;
+            case FaultKind.PartitionRegionA:
+            case FaultKind.PartitionRegionB:
+                foreach (var region in Region.All)
+                {
+                    await Shell.InNamespaceAsync(Options.Namespace(region), "iptables", ["-F", PartitionChain]);
+                }
+
+                break;
+            case FaultKind.StopEtcdMember:
+                StartEtcd(Region.Witness, initial: false);
+                break;
+        }
+
+        _log($"heal: {fault}");
+    }
+
+    /// <summary>A planned switchover through Patroni's REST API: the leader hands over to <paramref name="candidate"/>.</summary>
+    /// <exception cref="InvalidOperationException">Patroni refused.</exception>
+    public async Task SwitchoverAsync(Region candidate)
+    {
+        var leader = await RequireLeaderAsync();
+        using var response = await Http.PostAsync($"http://{leader.Address}:8008/switchover",
+            new StringContent($"{{\"leader\":\"{leader.Member}\",\"candidate\":\"{candidate.Member}\"}}", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Switchover to {candidate.Member} refused: {(int)response.StatusCode} {body}");
+        }
+
+        _log($"switchover: {leader.Member} -> {candidate.Member}: {body.Trim()}");
+    }
+
+    /// <summary>The pid of a region's postmaster (first line of postmaster.pid).</summary>
+    public int PostmasterPid(Region region)
+        => int.Parse(File.ReadLines(Path.Combine(DataDirectory(region), "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
+    private async Task<Region> RequireLeaderAsync()
+        => await LeaderRegionAsync() ?? throw new InvalidOperationException("There is no leader to fault.");
+
+    private async Task KillNamespaceAsync(Region region)
+    {
+        var pids = await Shell.RunAsync("ip", ["netns", "pids", Options.Namespace(region)], check: false);
+        foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Shell.Signal(int.Parse(pid, CultureInfo.InvariantCulture), "KILL");
+        }
+    }
+
+    private async Task PartitionAsync(Region isolated)
+    {
+        var ns = Options.Namespace(isolated);
+        foreach (var other in Region.All.Where(r => r != isolated))
+        {
+            await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", other.Address.ToString(), "-j", "DROP"]);
+            await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", other.Address.ToString(), "-j", "DROP"]);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace MultiCloud.Regions;
+
+/// <summary>How the two-region environment is built. Durations are wall-clock; latency is one way.</summary>
+public sealed record RegionsOptions
+{
+    /// <summary>
+    /// Prefix of every namespace, interface and directory of this environment (at most 6 characters: interface names
+    /// are limited to 15). A crashed run's leftovers are found by it.
+    /// </summary>
+    public string Prefix { get; init; } = "mcr";
+
+    /// <summary>Where data directories, configuration and logs go. Default /tmp/multicloud-regions-{prefix}.</summary>
+    public string? WorkDirectory { get; init; }
+
+    /// <summary>Added to every cross-region TCP byte stream, each way, by the delay relay. Default 10 ms (20 ms round trip).</summary>
+    public TimeSpan OneWayLatency { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Patroni <c>ttl</c> in seconds: how long the leader key lives without renewal. Default 10.</summary>
+    public int PatroniTtl { get; init; } = 10;
+
+    /// <summary>Patroni <c>loop_wait</c> in seconds. Default 2.</summary>
+    public int PatroniLoopWait { get; init; } = 2;
+
+    /// <summary>Patroni <c>retry_timeout</c> in seconds. Default 4.</summary>
+    public int PatroniRetryTimeout { get; init; } = 4;
+
+    /// <summary>Patroni <c>synchronous_mode_strict</c>: false (see docs/database-ha.md for the choice).</summary>
+    public bool SynchronousModeStrict { get; init; }
+
+    /// <summary>PostgreSQL server binaries. Default: the newest under /usr/lib/postgresql.</summary>
+    public string? PostgresBinDirectory { get; init; }
+
+    /// <summary>The Patroni cluster name (scope).</summary>
+    public string Scope => $"{Prefix}-ledger";
+
+    /// <summary>The resolved work directory.</summary>
+    public string Directory => WorkDirectory ?? Path.Combine(Path.GetTempPath(), $"multicloud-regions-{Prefix}");
+
+    /// <summary>Name of a namespace of this environment.</summary>
+    public string Namespace(Region region) => $"{Prefix}-{region.Name}";
+
+    /// <summary>Name of the bridge in the root namespace.</summary>
+    public string Bridge => $"{Prefix}br";
+
+    /// <summary>Name of the root-side end of a region's veth pair.</summary>
+    public string Veth(Region region) => $"{Prefix}v{region.Key}";
+}

@@ -11,7 +11,9 @@ namespace MultiCloud.Regions;
 /// <param name="PrimaryRows">Rows on the final primary.</param>
 /// <param name="StandbyRows">Rows on the standby once it replayed everything.</param>
 /// <param name="Diverged">Rows on one copy and not the other (must be 0).</param>
+/// <param name="UnreplicatedCommits">Unknown outcomes whose synchronous-replication wait was cancelled ("committed locally, but might not have been replicated").</param>
+/// <param name="UnreplicatedCommitsApplied">Of those, how many rows are on the final primary.</param>
 /// <param name="Violations">Every invariant that does not hold; empty when all hold.</param>
 public sealed record CheckResult(
     int Attempted, int Acknowledged, int Failed, int Unknown, int UnknownApplied, int AcknowledgedLost, int FailedApplied,
-    int PrimaryRows, int StandbyRows, int Diverged, IReadOnlyList<string> Violations);
+    int PrimaryRows, int StandbyRows, int Diverged, int UnreplicatedCommits, int UnreplicatedCommitsApplied, IReadOnlyList<string> Violations);

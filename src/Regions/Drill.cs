@@ -84,8 +84,9 @@ public sealed class Drill(RegionsOptions options, Action<string> log)
                     Event($"writes succeed again ({await env.LeaderRegionAsync()} leads)");
                     break;
                 case FaultKind.KillPrimaryPatroni:
-                    await WaitForWritesAsync(writers, faultAt, TimeSpan.FromSeconds(90), cancellationToken);
-                    Event($"writes succeed again ({await env.LeaderRegionAsync()} leads)");
+                    // Held longer than the leader key's ttl, so that the standby's Patroni sees no leader and promotes
+                    // while the old primary's PostgreSQL, orphaned, still runs.
+                    await Task.Delay(Hold, cancellationToken);
                     await env.HealAsync(fault);
                     healed = Since();
                     Event("Patroni restarted on the old primary");

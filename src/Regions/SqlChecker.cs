@@ -52,8 +52,9 @@ public static class SqlChecker
             violations.Add($"{unexpected.Count} rows exist that no writer attempted: {string.Join(", ", unexpected.Take(10))}");
         }
 
+        var unreplicated = logs.Where(l => l.Phase == "end" && l.Outcome == "unknown" && SqlWriter.IsUnreplicatedCommit(l.Error)).Select(l => l.Id).ToList();
         return new CheckResult(attempts.Count, acknowledged.Count, failed.Count, unknown.Count, unknown.Count(primaryRows.Contains),
-            lost.Count, failedApplied.Count, primaryRows.Count, standbyRows.Count, diverged.Count, violations);
+            lost.Count, failedApplied.Count, primaryRows.Count, standbyRows.Count, diverged.Count, unreplicated.Count, unreplicated.Count(primaryRows.Contains), violations);
     }
 
     private static async Task<HashSet<long>> RowsAsync(Region region, CancellationToken cancellationToken)

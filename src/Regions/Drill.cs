@@ -118,7 +118,9 @@ public sealed class Drill(RegionsOptions options, Action<string> log)
             var firstAfter = acks.Where(a => begins[a.Id] > faultMs).Select(a => (double?)(a.AtMs - faultMs) / 1000).Min();
             var lastBefore = acks.Where(a => a.AtMs <= faultMs).Select(a => (double?)(a.AtMs - faultMs) / 1000).Max();
             failed = check.Violations.Count > 0;
-            return new DrillReport(fault, faultedRegion, firstAfter, lastBefore, healed, stable, rejoined, switchover, exposure.ExposedSeconds,
+            var ackTimes = acks.Select(a => a.AtMs).Where(t => t >= faultMs + (long)((lastBefore ?? 0) * 1000)).Order().ToList();
+            var gap = ackTimes.Zip(ackTimes.Skip(1), (x, y) => (y - x) / 1000.0).DefaultIfEmpty(0).Max();
+            return new DrillReport(fault, faultedRegion, firstAfter, lastBefore, gap, healed, stable, rejoined, switchover, exposure.ExposedSeconds,
                 leader.Name, check, events);
         }
         finally

@@ -8,6 +8,7 @@ namespace MultiCloud.Regions;
 /// <param name="FaultedRegion">The region the fault hit (for faults on "the primary": the region leading then).</param>
 /// <param name="WritableAgainSeconds">First acknowledged write begun after the fault.</param>
 /// <param name="LastAckBeforeSeconds">Last acknowledged write before the fault (negative or zero).</param>
+/// <param name="LongestGapSeconds">The longest time without any acknowledged write, from the fault to the end: the write outage.</param>
 /// <param name="HealedSeconds">When the fault was undone.</param>
 /// <param name="StableSeconds">When the cluster was healthy again in three consecutive readings.</param>
 /// <param name="RejoinedSeconds">For a lost region: when it was a streaming synchronous standby again (after the heal).</param>
@@ -21,6 +22,7 @@ public sealed record DrillReport(
     string FaultedRegion,
     double? WritableAgainSeconds,
     double? LastAckBeforeSeconds,
+    double LongestGapSeconds,
     double? HealedSeconds,
     double StableSeconds,
     double? RejoinedSeconds,

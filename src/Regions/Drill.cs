@@ -63,7 +63,7 @@ public sealed class Drill(RegionsOptions options, Action<string> log)
             {
                 case FaultKind.KillRegionA:
                     await WaitForWritesAsync(writers, faultAt, TimeSpan.FromSeconds(90), cancellationToken);
-                    Event($"writes succeed again ({await env.LeaderRegionAsync()} leads)");
+                    Event($"writes succeed again ({(await env.LeaderRegionAsync())?.Name} leads)");
                     await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
                     await env.HealAsync(fault);
                     healed = Since();
@@ -81,7 +81,7 @@ public sealed class Drill(RegionsOptions options, Action<string> log)
                     break;
                 case FaultKind.StopPrimaryPostgres:
                     await WaitForWritesAsync(writers, faultAt, TimeSpan.FromSeconds(90), cancellationToken);
-                    Event($"writes succeed again ({await env.LeaderRegionAsync()} leads)");
+                    Event($"writes succeed again ({(await env.LeaderRegionAsync())?.Name} leads)");
                     break;
                 case FaultKind.KillPrimaryPatroni:
                     // Held longer than the leader key's ttl, so that the standby's Patroni sees no leader and promotes

@@ -131,12 +131,10 @@ public sealed partial class RegionsEnvironment
             .Where(p => p is not null)
             .Select(p => p!)
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var directory in System.IO.Directory.GetDirectories(Path.GetTempPath(), "multicloud-regions-*"))
+        foreach (var directory in System.IO.Directory.GetDirectories(Path.GetTempPath(), RegionsOptions.DirectoryNamePrefix + "*"))
         {
-            if (RegionsState.TryLoad(directory) is { } state)
-            {
-                prefixes.Add(state.Prefix);
-            }
+            // Without a state file this is what a failed "up" kept for diagnosis: its name gives the prefix.
+            prefixes.Add(RegionsState.TryLoad(directory)?.Prefix ?? Path.GetFileName(directory)[RegionsOptions.DirectoryNamePrefix.Length..]);
         }
 
         foreach (var prefix in prefixes)

@@ -34,7 +34,10 @@ public sealed record RegionsOptions
     public string Scope => $"{Prefix}-ledger";
 
     /// <summary>The resolved work directory.</summary>
-    public string Directory => WorkDirectory ?? Path.Combine(Path.GetTempPath(), $"multicloud-regions-{Prefix}");
+    public string Directory => WorkDirectory ?? Path.Combine(Path.GetTempPath(), DirectoryNamePrefix + Prefix);
+
+    /// <summary>The name of every environment's default directory (in the temp directory) starts with this, followed by the prefix.</summary>
+    public const string DirectoryNamePrefix = "multicloud-regions-";
 
     /// <summary>Name of a namespace of this environment.</summary>
     public string Namespace(Region region) => $"{Prefix}-{region.Name}";

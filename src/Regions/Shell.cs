@@ -5,11 +5,17 @@ namespace MultiCloud.Regions;
 /// <summary>Runs system commands (ip, iptables, kill...), in the root namespace or inside a region's namespace.</summary>
 public static class Shell
 {
-    /// <summary>Runs a command to completion and returns its standard output.</summary>
+    /// <summary>Runs a command to completion and returns its standard output (followed by its standard error when <paramref name="includeStandardError"/>).</summary>
+    /// <param name="file">The program.</param>
+    /// <param name="arguments">Its arguments, passed without a shell.</param>
+    /// <param name="check">Throw when it exits non-zero.</param>
+    /// <param name="timeout">How long it may run (default 60 s); then it is killed with its children.</param>
+    /// <param name="includeStandardError">Append standard error to the returned text (for tools that report on it).</param>
     /// <exception cref="InvalidOperationException">It exited non-zero (unless <paramref name="check"/> is false) or timed out.</exception>
-    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, bool check = true, TimeSpan? timeout = null)
+    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, bool check = true, TimeSpan? timeout = null, bool includeStandardError = false)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // "/" as working directory: commands that switch user (setpriv, runuser) cannot enter a caller's 0700 directory.
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/" };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -30,12 +36,13 @@ public static class Shell
         }
 
         var output = await stdout;
+        var errors = await stderr;
         if (check && process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Describe(info)} exited {process.ExitCode}: {(await stderr).Trim()} {output.Trim()}");
+            throw new InvalidOperationException($"{Describe(info)} exited {process.ExitCode}:\n{errors.Trim()}\n{output.Trim()}");
         }
 
-        return output;
+        return includeStandardError ? output + errors : output;
     }
 
     /// <summary>Runs a command inside a namespace (<c>ip netns exec</c>).</summary>
@@ -58,7 +65,9 @@ public static class Shell
             command = $"setpriv --reuid={user} --regid={user} --init-groups {command}";
         }
 
-        var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true };
+        // Start in "/": the caller's working directory (e.g. a clone under a 0700 temp directory) may be unreadable for the
+        // program's user, and Patroni's initdb and multiprocessing children fail on a working directory they cannot enter.
+        var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = "/" };
         foreach (var a in new[] { "netns", "exec", ns, "setsid", "sh", "-c", $"{command} > {Quote(logFile)} 2>&1 < /dev/null & echo $!" })
         {
             info.ArgumentList.Add(a);

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MultiCloud.Regions;
 
 namespace MultiCloud.Tests.Infrastructure;
 
@@ -6,49 +6,12 @@ namespace MultiCloud.Tests.Infrastructure;
 public static class ProcessRunner
 {
     /// <summary>True when the tests run as root (then PostgreSQL commands run as the postgres user).</summary>
-    public static bool IsRoot { get; } = Environment.UserName == "root";
+    public static bool IsRoot => Shell.IsRoot;
 
-    /// <summary>Runs <paramref name="file"/> (as the postgres user when <paramref name="asPostgres"/> and root).</summary>
-    /// <exception cref="InvalidOperationException">The command exited non-zero or timed out.</exception>
-    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, bool asPostgres = false, TimeSpan? timeout = null)
-    {
-        var info = asPostgres && IsRoot ? new ProcessStartInfo("runuser") : new ProcessStartInfo(file);
-        if (asPostgres && IsRoot)
-        {
-            foreach (var a in new[] { "-u", "postgres", "--", file })
-            {
-                info.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{file} {string.Join(' ', info.ArgumentList)} timed out.");
-        }
-
-        var output = await stdout + await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}:\n{output}");
-        }
-
-        return output;
-    }
+    /// <summary>Runs <paramref name="file"/> (as the postgres user when <paramref name="asPostgres"/> and root); returns standard output then standard error.</summary>
+    /// <exception cref="InvalidOperationException">The command exited non-zero or timed out (default 2 min).</exception>
+    public static Task<string> RunAsync(string file, IEnumerable<string> arguments, bool asPostgres = false, TimeSpan? timeout = null)
+        => asPostgres && IsRoot
+            ? Shell.RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments], timeout: timeout ?? TimeSpan.FromMinutes(2), includeStandardError: true)
+            : Shell.RunAsync(file, arguments, timeout: timeout ?? TimeSpan.FromMinutes(2), includeStandardError: true);
 }

@@ -66,12 +66,48 @@ public sealed class RegionsEnvironmentTests
     [Fact]
     public async Task The_tool_refuses_to_run_without_root_and_says_why()
     {
-        var dll = typeof(RegionsEnvironment).Assembly.Location;
-        var (exit, output) = await RunAsNobodyAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll, "up", "--prefix", "mcn");
+        // The build output may sit below a directory only root can enter (CI clones into a 0700 temp directory), so the
+        // tool's own files (those its deps.json names) are copied to a directory "nobody" can read.
+        var copy = Directory.CreateTempSubdirectory("multicloud-nobody-");
+        try
+        {
+            var dll = await CopyToolToAsync(copy.FullName);
+            var (exit, output) = await RunAsNobodyAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll, "up", "--prefix", "mcn");
 
-        Assert.NotEqual(0, exit);
-        Assert.Contains("needs root", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("mcn-", await Shell.RunAsync("ip", ["netns", "list"]), StringComparison.Ordinal);
+            Assert.NotEqual(0, exit);
+            Assert.Contains("needs root", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("mcn-", await Shell.RunAsync("ip", ["netns", "list"]), StringComparison.Ordinal);
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> CopyToolToAsync(string directory)
+    {
+        var source = Path.GetDirectoryName(typeof(RegionsEnvironment).Assembly.Location)!;
+        var deps = Path.Combine(source, "MultiCloud.Regions.deps.json");
+        using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(deps));
+        var files = new HashSet<string>(StringComparer.Ordinal) { "MultiCloud.Regions.deps.json", "MultiCloud.Regions.runtimeconfig.json" };
+        foreach (var target in document.RootElement.GetProperty("targets").EnumerateObject())
+        {
+            foreach (var library in target.Value.EnumerateObject())
+            {
+                if (library.Value.TryGetProperty("runtime", out var runtime))
+                {
+                    files.UnionWith(runtime.EnumerateObject().Select(asset => Path.GetFileName(asset.Name)));
+                }
+            }
+        }
+
+        foreach (var file in files)
+        {
+            File.Copy(Path.Combine(source, file), Path.Combine(directory, file));
+        }
+
+        await Shell.RunAsync("chmod", ["755", directory]);
+        return Path.Combine(directory, "MultiCloud.Regions.dll");
     }
 
     private static async Task<TimeSpan> MedianRoundTripAsync(string ns, Region target)
@@ -100,6 +136,7 @@ public sealed class RegionsEnvironmentTests
         // The dotnet host needs a writable home for its first-run files.
         info.Environment["HOME"] = "/tmp";
         info.Environment["DOTNET_CLI_HOME"] = "/tmp";
+        info.WorkingDirectory = "/tmp";
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

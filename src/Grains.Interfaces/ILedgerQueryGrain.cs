@@ -22,6 +22,10 @@ public interface ILedgerQueryGrain : IGrainWithIntegerKey
     /// <exception cref="StorageUnavailableException">The read model could not be queried.</exception>
     Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Reports the cluster's silos, their regions and their ledger activations, and where the primary is.</summary>
+    /// <exception cref="OrleansException">The management grain did not answer (e.g. during a membership change).</exception>
+    Task<PlacementReport> GetPlacementAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Probes the storage this silo writes to (for readiness).</summary>
     Task<StorageHealth> CheckStorageAsync(CancellationToken cancellationToken = default);
 }

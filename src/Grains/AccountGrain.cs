@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Diagnostics;
 using MultiCloud.Grains.Interfaces;
+using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.State;
 
@@ -17,13 +18,16 @@ namespace MultiCloud.Grains;
 /// <param name="options">Ledger limits.</param>
 /// <param name="timeProvider">Clock for entry timestamps.</param>
 /// <param name="metrics">Ledger metrics.</param>
+/// <param name="primary">Whether this silo recently proved it reaches the database primary (fencing of balance reads).</param>
 /// <param name="logger">Logger.</param>
+[PrimaryRegionPlacement]
 public sealed partial class AccountGrain(
     [PersistentState(StateNames.Account, StateNames.StorageProvider)] IPersistentState<AccountState> state,
     ILedgerReadModel readModel,
     IOptions<LedgerOptions> options,
     [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider,
     LedgerMetrics metrics,
+    IPrimaryRegionSource primary,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
     private const int RecentPostingsCapacity = 256;
@@ -68,7 +72,35 @@ public sealed partial class AccountGrain(
     }
 
     /// <inheritdoc />
-    public Task<AccountSnapshot?> GetAsync() => Task.FromResult(state.State.IsOpen ? state.State.ToSnapshot() : null);
+    /// <exception cref="StorageUnavailableException">
+    /// The silo has not confirmed the primary within <see cref="LedgerOptions.MaxBalanceStaleness"/> and re-reading the
+    /// state from the primary failed: the balance in memory cannot be proven current, so none is served.
+    /// </exception>
+    public async Task<AccountSnapshot?> GetAsync()
+    {
+        if (!primary.IsConfirmedWithin(options.Value.MaxBalanceStaleness))
+        {
+            await RereadAsync();
+        }
+
+        return state.State.IsOpen ? state.State.ToSnapshot() : null;
+    }
+
+    /// <summary>Re-reads the state from the primary; a changed ETag means another activation wrote (counted, then adopted).</summary>
+    private async Task RereadAsync()
+    {
+        var before = state.Etag;
+        await state.ReadStateAsync();
+        state.State.NewEntries.Clear();
+        _recentPostings.Clear();
+        _recentOrder.Clear();
+        metrics.RecordFencedRead();
+        if (before is not null && !string.Equals(before, state.Etag, StringComparison.Ordinal))
+        {
+            metrics.RecordStorageConflict(StateNames.Account);
+            LogWarningStaleActivation(state.State.Id, before, state.Etag);
+        }
+    }
 
     /// <inheritdoc />
     public async Task<PostingResult> PostAsync(Posting posting)
@@ -191,6 +223,10 @@ public sealed partial class AccountGrain(
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug,
         Message = "Account {AccountId}: retried posting of operation {OperationId} ({Kind}) was already entry {Sequence}")]
     private partial void LogDebugRetryFound(Guid accountId, Guid operationId, EntryKind kind, long sequence);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
+        Message = "Account {AccountId}: re-read found ETag {StoredETag}, not {MemoryETag}: another activation wrote; this activation's memory was stale and is replaced")]
+    private partial void LogWarningStaleActivation(Guid accountId, string memoryETag, string? storedETag);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning,
         Message = "Account {AccountId}: state write failed; the change is undone in memory and the activation will reload from storage")]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Interfaces;
+using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
 
 namespace MultiCloud.Grains;
@@ -14,6 +15,7 @@ namespace MultiCloud.Grains;
 /// <param name="options">Retention, stall age, period and batch size.</param>
 /// <param name="timeProvider">Clock.</param>
 /// <param name="logger">Logger.</param>
+[PrimaryRegionPlacement]
 public sealed partial class LedgerMaintenanceGrain(
     ILedgerReadModel readModel,
     IOptions<LedgerOptions> options,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Diagnostics;
 using MultiCloud.Grains.Interfaces;
+using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.State;
 using Orleans.Concurrency;
 
@@ -25,6 +26,7 @@ namespace MultiCloud.Grains;
 /// <param name="metrics">Ledger metrics.</param>
 /// <param name="logger">Logger.</param>
 [Reentrant]
+[PrimaryRegionPlacement]
 public sealed partial class LedgerOperationGrain(
     [PersistentState(StateNames.Operation, StateNames.StorageProvider)] IPersistentState<LedgerOperationState> state,
     IOptions<LedgerOptions> options,

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using MultiCloud.Grains.Interfaces;
+using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Concurrency;
 
 namespace MultiCloud.Grains;
@@ -9,9 +11,18 @@ namespace MultiCloud.Grains;
 /// <summary>Serves reads of the read model on the silo that receives them (a stateless worker: no placement, no state).</summary>
 /// <param name="readModel">The read model.</param>
 /// <param name="timeProvider">Clock for reports.</param>
+/// <param name="primary">Where the database primary is (placement report).</param>
+/// <param name="metadata">Silo metadata (regions, placement report).</param>
 [StatelessWorker]
-public sealed class LedgerQueryGrain(ILedgerReadModel readModel, [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider) : Grain, ILedgerQueryGrain
+public sealed class LedgerQueryGrain(
+    ILedgerReadModel readModel,
+    [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider,
+    IPrimaryRegionSource primary,
+    ISiloMetadataCache metadata) : Grain, ILedgerQueryGrain
 {
+    private static readonly string AccountType = typeof(AccountGrain).FullName!;
+    private static readonly string OperationType = typeof(LedgerOperationGrain).FullName!;
+
     /// <inheritdoc />
     public Task<EntryPage> GetEntriesAsync(Guid accountId, long afterSequence, int limit, CancellationToken cancellationToken = default)
         => readModel.GetEntriesAsync(accountId, afterSequence, limit, cancellationToken);
@@ -27,6 +38,29 @@ public sealed class LedgerQueryGrain(ILedgerReadModel readModel, [FromKeyedServi
     /// <inheritdoc />
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
         => Reconciler.Reconcile(await readModel.GetAggregatesAsync(cancellationToken), timeProvider.GetUtcNow());
+
+    /// <inheritdoc />
+    public async Task<PlacementReport> GetPlacementAsync(CancellationToken cancellationToken = default)
+    {
+        var management = GrainFactory.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false, cancellationToken);
+        var statistics = await management.GetSimpleGrainStatistics(cancellationToken);
+        var silos = hosts
+            .Where(h => h.Status != SiloStatus.Dead)
+            .OrderBy(h => h.SiloAddress.ToString(), StringComparer.Ordinal)
+            .Select(h => new SiloPlacement(
+                h.SiloAddress.ToParsableString(),
+                h.SiloName,
+                metadata.GetSiloMetadata(h.SiloAddress).Metadata.GetValueOrDefault(PrimaryRegion.MetadataKey),
+                h.Status.ToString(),
+                Count(statistics, h.SiloAddress, AccountType),
+                Count(statistics, h.SiloAddress, OperationType)))
+            .ToArray();
+        return new PlacementReport(primary.Current.Region, RuntimeIdentity, silos);
+    }
+
+    private static int Count(SimpleGrainStatistic[] statistics, SiloAddress silo, string grainClass)
+        => statistics.Where(s => s.SiloAddress.Equals(silo) && s.GrainType.Contains(grainClass, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 
     /// <inheritdoc />
     public async Task<StorageHealth> CheckStorageAsync(CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using MultiCloud.Grains;
+using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.Storage;
 using Npgsql;
@@ -15,7 +16,8 @@ public static class PostgresSiloBuilderExtensions
     public const string Invariant = "Npgsql";
 
     /// <summary>
-    /// Everything on PostgreSQL: ADO.NET clustering plus <see cref="AddLedgerPostgresStorage"/>. One
+    /// Everything on PostgreSQL: ADO.NET clustering plus <see cref="AddLedgerPostgresStorage"/>, and the
+    /// <see cref="PostgresPrimaryRegionSource"/> (options <c>Database:PrimaryRegion</c>). One
     /// <see cref="NpgsqlDataSource"/> (one connection pool) serves all of them.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
@@ -24,6 +26,13 @@ public static class PostgresSiloBuilderExtensions
     public static ISiloBuilder UseLedgerPostgres(this ISiloBuilder silo, string connectionString)
     {
         silo.AddLedgerPostgresStorage(connectionString);
+
+        // Where the primary is (placement) and whether this silo still reaches it as a member (fencing of reads).
+        silo.Services.AddOptions<PrimaryRegionOptions>(); // bound and validated by the host (Database:PrimaryRegion)
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<PostgresPrimaryRegionSource>();
+        silo.Services.AddSingleton<IPrimaryRegionSource>(sp => sp.GetRequiredService<PostgresPrimaryRegionSource>());
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<PostgresPrimaryRegionSource>());
         silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = Invariant;

@@ -33,6 +33,14 @@ public sealed class ClusterHostingOptions : IValidatableObject
     /// <summary>The IP address other silos and clients reach this silo on. Default 127.0.0.1 (one machine).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// This silo's region (e.g. <c>a</c>), published as Orleans silo metadata <c>cloud.region</c>; activations are
+    /// placed in the region whose name the database primary reports (its <c>ledger.region</c> setting). Empty: no
+    /// region (one-region deployments).
+    /// </summary>
+    [RegularExpression("^[a-z0-9-]{0,32}$", ErrorMessage = "Cluster:Region must be up to 32 characters from a-z 0-9 -")]
+    public string? Region { get; set; }
+
     /// <summary>Silo name shown in membership and the dashboard; default: machine name and silo port.</summary>
     public string? SiloName { get; set; }
 

@@ -15,4 +15,5 @@ namespace MultiCloud.ApiFrontend.Contracts;
 [JsonSerializable(typeof(EntryPage))]
 [JsonSerializable(typeof(TransferSnapshot))]
 [JsonSerializable(typeof(ReconciliationReport))]
+[JsonSerializable(typeof(PlacementReport))]
 internal sealed partial class LedgerApiJsonContext : JsonSerializerContext;

@@ -15,6 +15,7 @@ public sealed class LedgerMetrics
     private readonly Counter<long> _postings;
     private readonly Counter<long> _storageConflicts;
     private readonly Counter<long> _storageFailures;
+    private readonly Counter<long> _fencedReads;
     private readonly Histogram<double> _operationDuration;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
@@ -25,6 +26,7 @@ public sealed class LedgerMetrics
         _postings = meter.CreateCounter<long>("ledger.postings", description: "Ledger entries posted, by entry kind.");
         _storageConflicts = meter.CreateCounter<long>("ledger.storage.conflicts", description: "Grain state writes refused by the ETag check (another activation wrote first).");
         _storageFailures = meter.CreateCounter<long>("ledger.storage.failures", description: "Grain storage calls that failed, by operation (read, write, clear).");
+        _fencedReads = meter.CreateCounter<long>("ledger.fenced_reads", description: "Balance reads that re-read the account from the primary because the silo had not confirmed the primary recently.");
         _operationDuration = meter.CreateHistogram<double>("ledger.operation.duration", unit: "ms", description: "Time to answer a ledger operation.");
     }
 
@@ -41,6 +43,9 @@ public sealed class LedgerMetrics
 
     /// <summary>Counts one ETag conflict.</summary>
     public void RecordStorageConflict(string stateName) => _storageConflicts.Add(1, new KeyValuePair<string, object?>("state", stateName));
+
+    /// <summary>Counts one balance read that had to re-read its account from the primary (fencing).</summary>
+    public void RecordFencedRead() => _fencedReads.Add(1);
 
     /// <summary>Counts one failed storage call.</summary>
     public void RecordStorageFailure(string operation) => _storageFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));

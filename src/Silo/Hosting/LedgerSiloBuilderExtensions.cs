@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MultiCloud.Grains;
 using MultiCloud.Grains.Hosting;
 using MultiCloud.Grains.Interfaces;
+using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.Storage;
 using MultiCloud.ServiceDefaults;
@@ -13,11 +14,15 @@ public static class LedgerSiloBuilderExtensions
 {
     /// <summary>
     /// Adds what the ledger grains need on every silo: the ledger storage provider (over whichever inner provider
-    /// the caller registered), validated <see cref="LedgerOptions"/>, and the maintenance schedule.
+    /// the caller registered), validated <see cref="LedgerOptions"/>, the maintenance schedule, and region-aware
+    /// placement (activations follow the database primary's region).
     /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="region">This silo's region (silo metadata <c>cloud.region</c>), or null for none.</param>
     /// <returns>The same builder.</returns>
-    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo)
+    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo, string? region = null)
     {
+        silo.AddPrimaryRegionPlacement(region);
         silo.Services.AddLedgerGrainStorage();
         silo.Services.AddValidatedOptions<LedgerOptions>(LedgerOptions.SectionName);
         silo.Services.AddSingleton<MaintenanceScheduler>();

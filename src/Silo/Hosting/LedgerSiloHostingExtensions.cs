@@ -30,6 +30,7 @@ public static class LedgerSiloHostingExtensions
         var database = builder.Configuration.ReadValidated<PostgresOptions>(PostgresOptions.SectionName);
         builder.Services.AddValidatedOptions<ClusterHostingOptions>(ClusterHostingOptions.SectionName);
         builder.Services.AddValidatedOptions<PostgresOptions>(PostgresOptions.SectionName);
+        builder.Services.AddValidatedOptions<PrimaryRegionOptions>(PrimaryRegionOptions.SectionName);
         builder.Services.AddHostedService(sp => new StorageModeAnnouncer(database.IsConfigured, sp.GetRequiredService<ILogger<StorageModeAnnouncer>>()));
 
         if (database.IsConfigured && database.ApplySchemaOnStartup)
@@ -61,7 +62,7 @@ public static class LedgerSiloHostingExtensions
             // Membership tuning (probe timeout, missed probes, votes, table refresh...) from Cluster:Membership.
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Membership"));
             silo.Configure<SiloMessagingOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Messaging"));
-            silo.AddLedgerGrains();
+            silo.AddLedgerGrains(cluster.Region);
             if (DashboardEnabled(builder.Configuration))
             {
                 silo.AddDashboard();

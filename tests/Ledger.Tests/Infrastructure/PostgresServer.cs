@@ -59,6 +59,20 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task StartAsync() => ProcessRunner.RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
         ["-D", DataDirectory, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "-o", ServerOptions(), "start"], asPostgres: true);
 
+    /// <summary>
+    /// Sets a server-wide setting (also a custom one such as <c>ledger.region</c>, which <c>ALTER SYSTEM</c> refuses)
+    /// by appending it to postgresql.conf, where the last line wins, and reloads the configuration.
+    /// </summary>
+    public async Task SetSettingAsync(string name, string value)
+    {
+        await EnsureStartedAsync();
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"\n{name} = '{value}'\n");
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The server log so far (for failure messages).</summary>
     public string ReadLog() => _directory is null ? string.Empty : File.ReadAllText(Path.Combine(_directory, "server.log"));
 

@@ -31,7 +31,7 @@ public static class DrillSummary
         return sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static void Row(StringBuilder text, string label, IEnumerable<double?> values)
+    internal static void Row(StringBuilder text, string label, IEnumerable<double?> values)
     {
         var list = values.ToList();
         var median = Median(list);

@@ -23,4 +23,16 @@ public enum FaultKind
 
     /// <summary>Drop all traffic between region B (the synchronous standby) and the others. Heal: remove the rules.</summary>
     PartitionRegionB,
+
+    /// <summary>
+    /// Lose region A silently: first drop every packet to and from it (peers get no reset, packets vanish, as when a
+    /// region is cut off), then kill every process in it. Heal: remove the rules and restart region A.
+    /// </summary>
+    LoseRegionA,
+
+    /// <summary>Kill one silo (SIGKILL; default <c>silo-a0</c>, in the primary's region). Heal: restart it.</summary>
+    KillSilo,
+
+    /// <summary>SIGSTOP one silo (default <c>silo-a0</c>): it holds its connections but answers nothing. Heal: SIGCONT.</summary>
+    FreezeSilo,
 }

@@ -16,10 +16,31 @@ RegionsOptions Options(ParseResult parse) => new()
 };
 static void Log(string line) => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
 
-var up = new Command("up", "Build the environment and wait for a healthy cluster (region A leading, region B its synchronous standby)");
+var silos = new Option<int>("--silos") { Description = "Orleans silos per region, each with the HTTP API (0: database only)", DefaultValueFactory = _ => 0 };
+var siloDll = new Option<string?>("--silo-dll") { Description = "Path of MultiCloud.Silo.dll (Release build of src/Silo); default $MULTICLOUD_SILO_DLL", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MULTICLOUD_SILO_DLL") };
+var topology = new Option<ClusterTopology>("--topology") { Description = "OneCluster (one ClusterId across both regions) or ClusterPerRegion", DefaultValueFactory = _ => ClusterTopology.OneCluster };
+var siloArg = new Option<string[]>("--silo-arg") { Description = "Extra configuration for every silo (--silo-arg=--Section:Key=value), repeatable", AllowMultipleArgumentsPerToken = false };
+SiloOptions SiloOptionsOf(ParseResult parse) => new()
+{
+    PerRegion = parse.GetValue(silos),
+    Assembly = parse.GetValue(siloDll),
+    Topology = parse.GetValue(topology),
+    ExtraArguments = parse.GetValue(siloArg) ?? [],
+};
+
+var up = new Command("up", "Build the environment and wait for a healthy cluster (region A leading, region B its synchronous standby); with --silos, start the silos too") { silos, siloDll, topology, siloArg };
 up.SetAction(async (parse, ct) =>
 {
-    await RegionsEnvironment.UpAsync(Options(parse), Log, ct);
+    var env = await RegionsEnvironment.UpAsync(Options(parse), Log, ct);
+    if (parse.GetValue(silos) > 0)
+    {
+        await env.StartSilosAsync(SiloOptionsOf(parse), ct);
+        foreach (var silo in env.Silos)
+        {
+            Console.WriteLine($"{silo.Name}: API {silo.Api} ({silo.ClusterId})");
+        }
+    }
+
     return 0;
 });
 
@@ -61,18 +82,23 @@ status.SetAction(async (parse, ct) =>
     return cluster.IsHealthy ? 0 : 2;
 });
 
-var kind = new Argument<FaultKind>("fault") { Description = "KillRegionA, StopPrimaryPostgres, KillPrimaryPatroni, FreezePrimaryPostmaster, PartitionRegionA, PartitionRegionB, StopEtcdMember" };
-var fault = new Command("fault", "Inject a fault") { kind };
+var kind = new Argument<FaultKind>("fault") { Description = "KillRegionA, LoseRegionA, StopPrimaryPostgres, KillPrimaryPatroni, FreezePrimaryPostmaster, PartitionRegionA, PartitionRegionB, StopEtcdMember, KillSilo, FreezeSilo" };
+var faultSilo = new Option<string>("--silo") { Description = "The silo KillSilo and FreezeSilo hit", DefaultValueFactory = _ => "silo-a0" };
+var fault = new Command("fault", "Inject a fault") { kind, faultSilo };
 fault.SetAction(async (parse, ct) =>
 {
-    await RegionsEnvironment.Open(Options(parse), Log).InjectAsync(parse.GetValue(kind));
+    var env = RegionsEnvironment.Open(Options(parse), Log);
+    env.FaultedSilo = parse.GetValue(faultSilo)!;
+    await env.InjectAsync(parse.GetValue(kind));
     return 0;
 });
 var healKind = new Argument<FaultKind>("fault") { Description = "The fault to undo" };
-var heal = new Command("heal", "Undo a fault") { healKind };
+var heal = new Command("heal", "Undo a fault") { healKind, faultSilo };
 heal.SetAction(async (parse, ct) =>
 {
-    await RegionsEnvironment.Open(Options(parse), Log).HealAsync(parse.GetValue(healKind));
+    var env = RegionsEnvironment.Open(Options(parse), Log);
+    env.FaultedSilo = parse.GetValue(faultSilo)!;
+    await env.HealAsync(parse.GetValue(healKind));
     return 0;
 });
 
@@ -130,7 +156,50 @@ drill.SetAction(async (parse, ct) =>
     return reports.All(r => r.Passed) ? 0 : 1;
 });
 
-foreach (var command in new[] { up, down, status, fault, heal, switchover, relay, writer, drill })
+var targets = new Option<string>("--targets") { Description = "Front ends in order of preference: name=url,name=url...", Required = true };
+var localTargets = new Option<int>("--local-targets") { DefaultValueFactory = _ => 1 };
+var accountsPath = new Option<string>("--accounts") { Description = "File with one account id per line", Required = true };
+var workers = new Option<int>("--workers") { DefaultValueFactory = _ => 4 };
+var bankClient = new Command("bank-client", "Run a bank client that logs every transfer and read (inside a namespace; started by bank drills)")
+    { name, targets, localTargets, accountsPath, logPath, stopFile, workers, maxSeconds };
+bankClient.SetAction(async (parse, ct) =>
+{
+    var list = parse.GetValue(targets)!.Split(',').Select(t => t.Split('=', 2)).Select(p => (p[0], new Uri(p[1]))).ToList();
+    var accounts = (await File.ReadAllLinesAsync(parse.GetValue(accountsPath)!, ct)).Where(l => l.Length > 0).Select(Guid.Parse).ToArray();
+    using var client = new BankClient(parse.GetValue(name)!, list, accounts, parse.GetValue(logPath)!)
+    {
+        Workers = parse.GetValue(workers),
+        LocalTargets = parse.GetValue(localTargets),
+    };
+    await client.RunAsync(parse.GetValue(stopFile)!, TimeSpan.FromSeconds(parse.GetValue(maxSeconds)), ct);
+    return 0;
+});
+
+var bankKind = new Argument<FaultKind>("fault");
+var plot = new Option<string?>("--plot") { Description = "Write the last run's timeline (PNG) here" };
+var bankSilos = new Option<int>("--silos") { Description = "Silos per region", DefaultValueFactory = _ => 2 };
+var bankDrill = new Command("bank-drill", "Silos in both regions, the bank workload, one fault; check, RTO, timeline; repeat --runs times and print medians")
+    { bankKind, runs, report, plot, bankSilos, siloDll, topology, siloArg };
+bankDrill.SetAction(async (parse, ct) =>
+{
+    var siloOptions = SiloOptionsOf(parse) with { PerRegion = parse.GetValue(bankSilos) };
+    var reports = new List<BankDrillReport>();
+    for (var i = 1; i <= parse.GetValue(runs); i++)
+    {
+        Log($"run {i} of {parse.GetValue(runs)}");
+        reports.Add(await new BankDrill(Options(parse), siloOptions, Log).RunAsync(parse.GetValue(bankKind), parse.GetValue(plot), ct));
+        Console.WriteLine(JsonSerializer.Serialize(reports[^1], json));
+        if (parse.GetValue(report) is { } path)
+        {
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(reports, json), ct);
+        }
+    }
+
+    Console.WriteLine(BankDrillSummary.Describe(reports));
+    return reports.All(r => r.Passed) ? 0 : 1;
+});
+
+foreach (var command in new[] { up, down, status, fault, heal, switchover, relay, writer, drill, bankClient, bankDrill })
 {
     root.Subcommands.Add(command);
 }

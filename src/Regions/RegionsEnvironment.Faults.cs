@@ -7,6 +7,9 @@ public sealed partial class RegionsEnvironment
 {
     private Region? _faultedPrimary;
 
+    /// <summary>The silo that <see cref="FaultKind.KillSilo"/> and <see cref="FaultKind.FreezeSilo"/> hit. Default <c>silo-a0</c>.</summary>
+    public string FaultedSilo { get; set; } = "silo-a0";
+
     /// <summary>Injects a fault. Faults that target "the primary" pick the region leading right now.</summary>
     /// <exception cref="InvalidOperationException">There is no leader to fault.</exception>
     public async Task InjectAsync(FaultKind fault)
@@ -38,6 +41,16 @@ public sealed partial class RegionsEnvironment
             case FaultKind.StopEtcdMember:
                 Shell.Signal(State.Pids[$"etcd-{Region.Witness.Key}"], "KILL");
                 break;
+            case FaultKind.LoseRegionA:
+                await IsolateAsync(Region.A);
+                await KillNamespaceAsync(Region.A);
+                break;
+            case FaultKind.KillSilo:
+                Shell.Signal(SiloPid(FaultedSilo), "KILL");
+                break;
+            case FaultKind.FreezeSilo:
+                Shell.Signal(SiloPid(FaultedSilo), "STOP");
+                break;
         }
 
         _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")}");
@@ -49,9 +62,17 @@ public sealed partial class RegionsEnvironment
         switch (fault)
         {
             case FaultKind.KillRegionA:
-                StartRelay(Region.A);
-                StartEtcd(Region.A, initial: false);
-                StartPatroni(Region.A);
+                RestartRegion(Region.A);
+                break;
+            case FaultKind.LoseRegionA:
+                await Shell.InNamespaceAsync(Options.Namespace(Region.A), "iptables", ["-F", PartitionChain]);
+                RestartRegion(Region.A);
+                break;
+            case FaultKind.KillSilo:
+                StartSilo(State.Silos.Single(s => s.Name == FaultedSilo));
+                break;
+            case FaultKind.FreezeSilo:
+                Shell.Signal(SiloPid(FaultedSilo), "CONT");
                 break;
             case FaultKind.KillPrimaryPatroni:
                 StartPatroni(_faultedPrimary ?? Region.A);
@@ -105,6 +126,30 @@ public sealed partial class RegionsEnvironment
         {
             Shell.Signal(int.Parse(pid, CultureInfo.InvariantCulture), "KILL");
         }
+    }
+
+    /// <summary>Restarts every process of a region after it was killed: relay, etcd member, Patroni, its silos.</summary>
+    private void RestartRegion(Region region)
+    {
+        StartRelay(region);
+        StartEtcd(region, initial: false);
+        StartPatroni(region);
+        foreach (var silo in SilosIn(region))
+        {
+            StartSilo(silo);
+        }
+    }
+
+    private int SiloPid(string silo)
+        => State.Pids.TryGetValue(silo, out var pid) ? pid : throw new InvalidOperationException($"There is no silo '{silo}' (silos: {string.Join(", ", State.Silos.Select(s => s.Name))}).");
+
+    /// <summary>Drops every packet between a namespace and every other address of the range (the root namespace included).</summary>
+    private async Task IsolateAsync(Region region)
+    {
+        var ns = Options.Namespace(region);
+        var own = region.Address.ToString();
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", "198.18.0.0/24", "!", "-s", own, "-j", "DROP"]);
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", "198.18.0.0/24", "!", "-d", own, "-j", "DROP"]);
     }
 
     private async Task PartitionAsync(Region isolated)

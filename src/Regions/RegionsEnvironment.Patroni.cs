@@ -17,7 +17,7 @@ public sealed partial class RegionsEnvironment
     /// <summary>Starts (or restarts) Patroni in a region's namespace, as the postgres user.</summary>
     public void StartPatroni(Region region)
     {
-        State.Pids[$"patroni-{region.Key}"] = Shell.StartDetached(Options.Namespace(region), "postgres", Log($"patroni-{region.Key}"),
+        State.Pids[$"patroni-{region.Key}"] = Shell.StartDetached(Options.Namespace(region), "postgres", LogPath($"patroni-{region.Key}"),
             "/usr/bin/patroni", [PatroniConfig(region)], PostgresEnvironment);
         State.Save();
     }
@@ -77,6 +77,8 @@ public sealed partial class RegionsEnvironment
                 .AppendLine(CultureInfo.InvariantCulture, $"    superuser: {{username: postgres, password: {Password}}}")
                 .AppendLine(CultureInfo.InvariantCulture, $"    rewind: {{username: postgres, password: {Password}}}")
                 .AppendLine("  parameters:")
+                // The region this server is in: the silos read it on the primary to place activations there.
+                .AppendLine(CultureInfo.InvariantCulture, $"    ledger.region: '{region.Key}'")
                 .AppendLine(CultureInfo.InvariantCulture, $"    unix_socket_directories: '{Path.Combine(home, "sock")}'")
                 .AppendLine("watchdog:")
                 .AppendLine("  mode: off");

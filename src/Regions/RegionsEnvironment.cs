@@ -399,7 +399,7 @@ public sealed partial class RegionsEnvironment
         }
 
         var (file, args) = SelfCommand();
-        State.Pids[$"relay-{region.Key}"] = Shell.StartDetached(Options.Namespace(region), null, Log($"relay-{region.Key}"), file,
+        State.Pids[$"relay-{region.Key}"] = Shell.StartDetached(Options.Namespace(region), null, LogPath($"relay-{region.Key}"), file,
             [.. args, "relay", "--port", DelayRelay.DefaultPort.ToString(CultureInfo.InvariantCulture),
                 "--delay-ms", Options.OneWayLatency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)]);
         State.Save();
@@ -409,7 +409,7 @@ public sealed partial class RegionsEnvironment
     {
         var ip = region.Address.ToString();
         var cluster = string.Join(',', Region.All.Select(r => $"{r.Key}=http://{r.Address}:2380"));
-        State.Pids[$"etcd-{region.Key}"] = Shell.StartDetached(Options.Namespace(region), null, Log($"etcd-{region.Key}"), "/usr/bin/etcd",
+        State.Pids[$"etcd-{region.Key}"] = Shell.StartDetached(Options.Namespace(region), null, LogPath($"etcd-{region.Key}"), "/usr/bin/etcd",
         [
             "--name", region.Key, "--data-dir", Path.Combine(Options.Directory, $"etcd-{region.Key}"),
             "--listen-peer-urls", $"http://{ip}:2380", "--initial-advertise-peer-urls", $"http://{ip}:2380",
@@ -449,5 +449,6 @@ public sealed partial class RegionsEnvironment
         return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll]);
     }
 
-    private string Log(string name) => Path.Combine(Options.Directory, $"{name}.log");
+    /// <summary>The output file of a process of the environment (e.g. <c>silo-a0</c>, <c>patroni-b</c>).</summary>
+    public string LogPath(string name) => Path.Combine(Options.Directory, $"{name}.log");
 }

@@ -19,6 +19,18 @@ public sealed class RegionsState
     /// <summary>Process ids by role (<c>etcd-a</c>, <c>patroni-b</c>, <c>relay-w</c>, <c>writer-a</c>...).</summary>
     public Dictionary<string, int> Pids { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The silos this environment runs (empty: database only).</summary>
+    public List<SiloSpec> Silos { get; set; } = [];
+
+    /// <summary>The silo build the silos run.</summary>
+    public string? SiloAssembly { get; set; }
+
+    /// <summary>Extra configuration arguments every silo gets.</summary>
+    public List<string> SiloArguments { get; set; } = [];
+
+    /// <summary>How the silos form clusters.</summary>
+    public ClusterTopology Topology { get; set; }
+
     /// <summary>Every recorded pid.</summary>
     public IEnumerable<int> AllPids() => Pids.Values;
 

@@ -56,7 +56,8 @@ public static class Shell
     /// <param name="file">The program.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="environment">Extra environment variables.</param>
-    public static int StartDetached(string ns, string? user, string logFile, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="append">Append to the log file instead of replacing it (a restarted process keeps its history).</param>
+    public static int StartDetached(string ns, string? user, string logFile, string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool append = false)
     {
         // sh writes the pid of the final program (exec keeps it), so the pid we keep is the program's own.
         var command = string.Join(' ', new[] { file }.Concat(arguments).Select(Quote));
@@ -68,7 +69,7 @@ public static class Shell
         // Start in "/": the caller's working directory (e.g. a clone under a 0700 temp directory) may be unreadable for the
         // program's user, and Patroni's initdb and multiprocessing children fail on a working directory they cannot enter.
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = "/" };
-        foreach (var a in new[] { "netns", "exec", ns, "setsid", "sh", "-c", $"{command} > {Quote(logFile)} 2>&1 < /dev/null & echo $!" })
+        foreach (var a in new[] { "netns", "exec", ns, "setsid", "sh", "-c", $"{command} {(append ? ">>" : ">")} {Quote(logFile)} 2>&1 < /dev/null & echo $!" })
         {
             info.ArgumentList.Add(a);
         }

@@ -72,7 +72,9 @@ public static class SqlChecker
         return rows;
     }
 
-    private static async Task WaitForReplayAsync(Region standby, string lsn, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="standby"/> has replayed the WAL up to <paramref name="lsn"/> (60 s at most).</summary>
+    /// <exception cref="TimeoutException">It did not.</exception>
+    internal static async Task WaitForReplayAsync(Region standby, string lsn, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -89,9 +91,10 @@ public static class SqlChecker
         throw new TimeoutException($"{standby.Name} did not replay up to {lsn} within 60 s.");
     }
 
-    private static async Task<T> ScalarAsync<T>(Region region, string sql, CancellationToken cancellationToken)
+    /// <summary>One value from one region's server, directly.</summary>
+    internal static async Task<T> ScalarAsync<T>(Region region, string sql, CancellationToken cancellationToken, string database = "postgres")
     {
-        await using var connection = new NpgsqlConnection(RegionsEnvironment.DirectConnectionString(region));
+        await using var connection = new NpgsqlConnection(RegionsEnvironment.DirectConnectionString(region, database));
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;

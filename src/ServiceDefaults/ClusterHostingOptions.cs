@@ -41,6 +41,13 @@ public sealed class ClusterHostingOptions : IValidatableObject
     [RegularExpression("^[a-z0-9-]{0,32}$", ErrorMessage = "Cluster:Region must be up to 32 characters from a-z 0-9 -")]
     public string? Region { get; set; }
 
+    /// <summary>
+    /// When true, this silo refuses ledger calls (HTTP 503, problem <c>region-not-primary</c>) while the database primary
+    /// is in another region: for one cluster per region, so that a standby region's cluster never processes the same
+    /// grains as the active one. Default false (one cluster spanning the regions).
+    /// </summary>
+    public bool ServeOnlyInPrimaryRegion { get; set; }
+
     /// <summary>Silo name shown in membership and the dashboard; default: machine name and silo port.</summary>
     public string? SiloName { get; set; }
 

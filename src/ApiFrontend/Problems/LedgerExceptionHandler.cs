@@ -27,6 +27,7 @@ public sealed partial class LedgerExceptionHandler(
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
+            RegionNotPrimaryException notPrimary => NotPrimary(notPrimary),
             StorageUnavailableException storage when isMutation && storage.OutcomeUnknown => OutcomeUnknown(storage.Message),
             StorageUnavailableException storage => Unavailable(storage.Message),
             TimeoutException or OrleansException or OperationCanceledException when isMutation && !httpContext.RequestAborted.IsCancellationRequested
@@ -96,6 +97,15 @@ public sealed partial class LedgerExceptionHandler(
         Type = ProblemTypes.OutcomeUnknown,
         Title = "The outcome of the operation is unknown.",
         Detail = detail,
+    };
+
+    private static ProblemDetails NotPrimary(RegionNotPrimaryException exception) => new()
+    {
+        Status = 503,
+        Type = ProblemTypes.RegionNotPrimary,
+        Title = "This region does not serve while the database primary is elsewhere; nothing was applied.",
+        Detail = exception.Message,
+        Extensions = { ["primaryRegion"] = exception.PrimaryRegion },
     };
 
     private static ProblemDetails Unavailable(string detail) => new()

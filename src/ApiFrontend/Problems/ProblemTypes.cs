@@ -50,6 +50,12 @@ public static class ProblemTypes
     /// <summary>503: the cluster or its storage is unavailable; nothing was applied. Safe to retry.</summary>
     public const string ServiceUnavailable = Prefix + "service-unavailable";
 
+    /// <summary>
+    /// 503: this region's cluster does not serve while the database primary is in another region (one cluster per
+    /// region); nothing was applied. <c>primaryRegion</c> names the region to send the request to.
+    /// </summary>
+    public const string RegionNotPrimary = Prefix + "region-not-primary";
+
     /// <summary>500: an unexpected error.</summary>
     public const string Internal = Prefix + "internal";
 }

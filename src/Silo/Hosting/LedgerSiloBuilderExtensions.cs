@@ -19,10 +19,11 @@ public static class LedgerSiloBuilderExtensions
     /// </summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="region">This silo's region (silo metadata <c>cloud.region</c>), or null for none.</param>
+    /// <param name="serveOnlyInPrimaryRegion">Refuse ledger calls while the primary is in another region (one cluster per region).</param>
     /// <returns>The same builder.</returns>
-    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo, string? region = null)
+    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo, string? region = null, bool serveOnlyInPrimaryRegion = false)
     {
-        silo.AddPrimaryRegionPlacement(region);
+        silo.AddPrimaryRegionPlacement(region, serveOnlyInPrimaryRegion);
         silo.Services.AddLedgerGrainStorage();
         silo.Services.AddValidatedOptions<LedgerOptions>(LedgerOptions.SectionName);
         silo.Services.AddSingleton<MaintenanceScheduler>();

@@ -62,7 +62,7 @@ public static class LedgerSiloHostingExtensions
             // Membership tuning (probe timeout, missed probes, votes, table refresh...) from Cluster:Membership.
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Membership"));
             silo.Configure<SiloMessagingOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Messaging"));
-            silo.AddLedgerGrains(cluster.Region);
+            silo.AddLedgerGrains(cluster.Region, cluster.ServeOnlyInPrimaryRegion);
             if (DashboardEnabled(builder.Configuration))
             {
                 silo.AddDashboard();

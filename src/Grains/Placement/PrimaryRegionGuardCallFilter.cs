@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using MultiCloud.Grains.Interfaces;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace MultiCloud.Grains.Placement;
+
+/// <summary>
+/// For a cluster that must serve only while its region holds the database primary (one cluster per region): a call
+/// to a grain marked <see cref="PrimaryRegionPlacementAttribute"/> is refused with
+/// <see cref="RegionNotPrimaryException"/> before it runs when the primary is known to be in another region. While the
+/// primary's region is unknown (never observed) calls run: storage decides, as in one region.
+/// </summary>
+/// <param name="primary">Where the primary is.</param>
+/// <param name="localSilo">This silo.</param>
+/// <param name="metadata">Silo metadata (this silo's region).</param>
+public sealed class PrimaryRegionGuardCallFilter(IPrimaryRegionSource primary, ILocalSiloDetails localSilo, ISiloMetadataCache metadata) : IIncomingGrainCallFilter
+{
+    private static readonly ConcurrentDictionary<Type, bool> Guarded = new();
+    private string? _localRegion;
+
+    /// <inheritdoc />
+    /// <exception cref="RegionNotPrimaryException">The primary is in another region.</exception>
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        var region = primary.Current.Region;
+        if (region is not null && context.Grain is IGrainBase grain && Guarded.GetOrAdd(grain.GetType(), IsRegionPlaced))
+        {
+            _localRegion ??= metadata.GetSiloMetadata(localSilo.SiloAddress).Metadata.GetValueOrDefault(PrimaryRegion.MetadataKey) ?? string.Empty;
+            if (!string.Equals(region, _localRegion, StringComparison.Ordinal))
+            {
+                throw new RegionNotPrimaryException($"The database primary is in region {region}, not in this silo's region {_localRegion}; nothing was applied.")
+                {
+                    PrimaryRegion = region,
+                };
+            }
+        }
+
+        return context.Invoke();
+    }
+
+    private static bool IsRegionPlaced(Type grainClass) => grainClass.GetCustomAttribute<PrimaryRegionPlacementAttribute>() is not null;
+}

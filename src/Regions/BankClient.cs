@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace MultiCloud.Regions;
+
+/// <summary>
+/// A client of the ledger API run inside one region (a process the bank drill starts in the region's namespace):
+/// workers that each issue one request at a time — transfers between random accounts, with an idempotency key kept
+/// across retries, and balance reads — and log every attempt and outcome as <see cref="BankRecord"/> lines.
+/// It behaves as a front door would: it sends to its own region's front ends first and moves to the next one (the
+/// other region's last) on a 503, a timeout or a connection error; every other answer is definite.
+/// </summary>
+public sealed class BankClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly string _name;
+    private readonly IReadOnlyList<(string Name, Uri Api)> _targets;
+    private readonly Guid[] _accounts;
+    private readonly StreamWriter _log;
+    private readonly HttpClient _http;
+    private readonly object _gate = new();
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="name">Client name, the prefix of its idempotency keys (unique per drill).</param>
+    /// <param name="targets">Front ends in order of preference (name and base address).</param>
+    /// <param name="accounts">The accounts to move money between.</param>
+    /// <param name="logPath">The JSON-lines log (appended).</param>
+    public BankClient(string name, IReadOnlyList<(string Name, Uri Api)> targets, Guid[] accounts, string logPath)
+    {
+        _name = name;
+        _targets = targets;
+        _accounts = accounts;
+        _log = new StreamWriter(logPath, append: true, Encoding.UTF8) { AutoFlush = true };
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            // A peer that vanished silently is noticed by the attempt timeout, not by TCP; new connections are cheap here.
+            ConnectTimeout = TimeSpan.FromSeconds(1),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            UseProxy = false,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>Workers (each one request at a time). Default 4.</summary>
+    public int Workers { get; init; } = 4;
+
+    /// <summary>How many of the first targets are in the client's own region; workers spread over them. Default 1.</summary>
+    public int LocalTargets { get; init; } = 1;
+
+    /// <summary>Share of requests that are balance reads (0–1). Default 0.3.</summary>
+    public double ReadRatio { get; init; } = 0.3;
+
+    /// <summary>Largest transfer amount in minor units (amounts are uniform in 1..this). Default 20,000.</summary>
+    public long MaxAmount { get; init; } = 20_000;
+
+    /// <summary>
+    /// Bound of one HTTP attempt. Default 4 s: above the silo's worst answer time while the database moves (Npgsql
+    /// Timeout 2 s + Command Timeout 3 s meet Orleans's ResponseTimeout of 5 s only on a dead path), below the RTO goal.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How long a transfer is retried before its outcome is logged as unknown. Default 120 s.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Pause between a worker's requests. Default 20 ms.</summary>
+    public TimeSpan Think { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Runs until <paramref name="stopFile"/> exists (then finishes each worker's current transfer) or <paramref name="maxDuration"/> passes.</summary>
+    public async Task RunAsync(string stopFile, TimeSpan maxDuration, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        bool Stopping() => File.Exists(stopFile) || DateTimeOffset.UtcNow - started > maxDuration || cancellationToken.IsCancellationRequested;
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Task.Run(() => WorkAsync(w, Stopping, cancellationToken), cancellationToken)));
+        await _log.FlushAsync(cancellationToken);
+    }
+
+    private async Task WorkAsync(int worker, Func<bool> stopping, CancellationToken cancellationToken)
+    {
+        var random = new Random(HashCode.Combine(_name, worker));
+        var preferred = worker % Math.Clamp(LocalTargets, 1, _targets.Count);
+        for (long n = 1; !stopping(); n++)
+        {
+            if (random.NextDouble() < ReadRatio)
+            {
+                await ReadAsync(worker, _accounts[random.Next(_accounts.Length)], preferred, cancellationToken);
+            }
+            else
+            {
+                var from = random.Next(_accounts.Length);
+                var to = (from + 1 + random.Next(_accounts.Length - 1)) % _accounts.Length;
+                var key = string.Create(CultureInfo.InvariantCulture, $"{_name}-{worker}-{n}");
+                await TransferAsync(worker, key, _accounts[from], _accounts[to], 1 + random.NextInt64(MaxAmount), preferred, cancellationToken);
+            }
+
+            await Task.Delay(Think, cancellationToken);
+        }
+    }
+
+    private async Task ReadAsync(int worker, Guid account, int preferred, CancellationToken cancellationToken)
+    {
+        var start = Now();
+        var (status, body, target, _) = await SendAsync(HttpMethod.Get, $"/accounts/{account}", null, null, preferred, cancellationToken);
+        if (status == 200)
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            Write(new BankRecord("read", _name, worker, null, account, Guid.Empty, 0, start, Now(), status, null, target, Guid.Empty,
+                root.GetProperty("lastSequence").GetInt64(), root.GetProperty("balance").GetInt64(), null));
+        }
+    }
+
+    private async Task TransferAsync(int worker, string key, Guid from, Guid to, long amount, int preferred, CancellationToken cancellationToken)
+    {
+        var start = Now();
+        Write(new BankRecord("begin", _name, worker, key, from, to, amount, start, start, 0, null, null, Guid.Empty, 0, 0, null));
+        var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"fromAccountId":"{{from}}","toAccountId":"{{to}}","amount":{{amount}}}"""));
+        var delay = TimeSpan.FromMilliseconds(50);
+        var next = preferred;
+        while (true)
+        {
+            var attemptStart = Now();
+            var (status, content, target, error) = await SendAsync(HttpMethod.Post, "/transfers", body, key, next, cancellationToken, once: true);
+            Write(new BankRecord("attempt", _name, worker, key, from, to, amount, attemptStart, Now(), status, null, target, Guid.Empty, 0, 0, error));
+            var transient = status is 0 or >= 500 || (status == 409 && error?.Contains("in-flight", StringComparison.Ordinal) == true);
+            if (!transient)
+            {
+                var id = Guid.Empty;
+                if (status == 201)
+                {
+                    using var document = JsonDocument.Parse(content);
+                    id = document.RootElement.GetProperty("id").GetGuid();
+                }
+
+                Write(new BankRecord("end", _name, worker, key, from, to, amount, start, Now(), status, status == 201 ? "ack" : "failed", target, id, 0, 0, error));
+                return;
+            }
+
+            if (Now() - start > (long)Deadline.TotalMilliseconds || cancellationToken.IsCancellationRequested)
+            {
+                Write(new BankRecord("end", _name, worker, key, from, to, amount, start, Now(), status, "unknown", target, Guid.Empty, 0, 0, error));
+                return;
+            }
+
+            // A front end that failed is left for the next one; the idempotency key makes the retry safe anywhere.
+            if (status is 0 or 502 or 503 or 504)
+            {
+                next = (next + 1) % _targets.Count;
+            }
+
+            await Task.Delay(delay, CancellationToken.None);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 400));
+        }
+    }
+
+    /// <summary>One request (or, for reads, attempts over the targets until one answers 200 or all failed once).</summary>
+    private async Task<(int Status, byte[] Body, string Target, string? Error)> SendAsync(HttpMethod method, string path, byte[]? body, string? key, int first,
+        CancellationToken cancellationToken, bool once = false)
+    {
+        (int, byte[], string, string?) last = (0, [], _targets[first].Name, null);
+        for (var i = 0; i < (once ? 1 : _targets.Count); i++)
+        {
+            var (name, api) = _targets[(first + i) % _targets.Count];
+            try
+            {
+                using var request = new HttpRequestMessage(method, new Uri(api, path));
+                if (body is not null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = Json;
+                }
+
+                if (key is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+                }
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(AttemptTimeout);
+                using var response = await _http.SendAsync(request, timeout.Token);
+                var content = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+                var status = (int)response.StatusCode;
+                last = (status, content, name, status >= 400 ? ProblemType(content) : null);
+                if (status < 500)
+                {
+                    return last;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                last = (0, [], name, exception is OperationCanceledException ? "timeout" : $"connection: {exception.InnerException?.Message ?? exception.Message}");
+            }
+        }
+
+        return last;
+    }
+
+    private static string ProblemType(byte[] content)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            return document.RootElement.TryGetProperty("type", out var type) ? type.GetString() ?? "?" : "?";
+        }
+        catch (JsonException)
+        {
+            return "not problem+json";
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _http.Dispose();
+        _log.Dispose();
+    }
+
+    private void Write(BankRecord record)
+    {
+        var line = JsonSerializer.Serialize(record);
+        lock (_gate)
+        {
+            _log.WriteLine(line);
+        }
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,35 @@
+namespace MultiCloud.Regions;
+
+/// <summary>
+/// The outcome of one bank drill: the ledger workload over HTTP in both regions while a fault is injected and healed.
+/// Times are seconds from the fault.
+/// </summary>
+/// <param name="Fault">The fault.</param>
+/// <param name="Topology">One cluster across regions, or one per region.</param>
+/// <param name="RtoSeconds">See <see cref="BankTimeline"/>: first 5 s window with ≥ 99 % of transfer attempts answered definitely, measured on the clients outside the faulted region for region faults; null if never.</param>
+/// <param name="FirstSuccessSeconds">First acknowledged transfer after the first failed attempt.</param>
+/// <param name="FailedAttempts">Transfer attempts that failed (503, timeout, connection) after the fault, all clients.</param>
+/// <param name="SwitchoverRtoSeconds">For a lost region: the same RTO measured from the planned switchover back to region A.</param>
+/// <param name="PlacementAfterFailover">Account activations per region while the promoted primary served (e.g. <c>a=0 b=20</c>).</param>
+/// <param name="PlacementAfterFailback">Account activations per region at the end, after fail-back.</param>
+/// <param name="EtagConflicts">Storage writes refused for a stale ETag, counted in the silos' logs (event 1300 with a conflict, 1003).</param>
+/// <param name="SiloPeakRssBytes">Peak resident memory of each silo during the drill, bytes.</param>
+/// <param name="Check">What the checker found.</param>
+/// <param name="Events">The drill's events.</param>
+public sealed record BankDrillReport(
+    FaultKind Fault,
+    ClusterTopology Topology,
+    double? RtoSeconds,
+    double? FirstSuccessSeconds,
+    int FailedAttempts,
+    double? SwitchoverRtoSeconds,
+    string? PlacementAfterFailover,
+    string? PlacementAfterFailback,
+    int EtagConflicts,
+    IReadOnlyDictionary<string, long> SiloPeakRssBytes,
+    BankCheckResult Check,
+    IReadOnlyList<DrillEvent> Events)
+{
+    /// <summary>True when every invariant held and the workload recovered.</summary>
+    public bool Passed => Check.Violations.Count == 0 && RtoSeconds is not null;
+}

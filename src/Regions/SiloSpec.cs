@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace MultiCloud.Regions;
+
+/// <summary>One silo of the environment (with the HTTP API inside it), identified by region and index.</summary>
+/// <param name="RegionKey">The region's key (<c>a</c> or <c>b</c>).</param>
+/// <param name="Index">0-based index within the region; ports are 11111+i (silo), 30000+i (gateway), 8080+i (HTTP).</param>
+/// <param name="ClusterId">The Orleans ClusterId it joins.</param>
+public sealed record SiloSpec(string RegionKey, int Index, string ClusterId)
+{
+    /// <summary>The region.</summary>
+    public Region Region => Region.Parse(RegionKey);
+
+    /// <summary>The silo's name (<c>silo-a0</c>); also the key of its pid in the state file.</summary>
+    public string Name => $"silo-{RegionKey}{Index.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The silo-to-silo port.</summary>
+    public int SiloPort => 11111 + Index;
+
+    /// <summary>The gateway port.</summary>
+    public int GatewayPort => 30000 + Index;
+
+    /// <summary>The HTTP port of the API inside the silo.</summary>
+    public int HttpPort => 8080 + Index;
+
+    /// <summary>The HTTP API's base address.</summary>
+    public Uri Api => new($"http://{Region.Address}:{HttpPort.ToString(CultureInfo.InvariantCulture)}");
+}

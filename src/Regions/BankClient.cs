@@ -21,6 +21,7 @@ public sealed class BankClient : IDisposable
     private readonly StreamWriter _log;
     private readonly HttpClient _http;
     private readonly object _gate = new();
+    private readonly long[] _ejectedUntilMs;
 
     /// <summary>Creates a client.</summary>
     /// <param name="name">Client name, the prefix of its idempotency keys (unique per drill).</param>
@@ -32,6 +33,7 @@ public sealed class BankClient : IDisposable
         _name = name;
         _targets = targets;
         _accounts = accounts;
+        _ejectedUntilMs = new long[targets.Count];
         _log = new StreamWriter(logPath, append: true, Encoding.UTF8) { AutoFlush = true };
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -65,6 +67,12 @@ public sealed class BankClient : IDisposable
 
     /// <summary>How long a transfer is retried before its outcome is logged as unknown. Default 120 s.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// How long a front end that failed (503, timeout, connection error) is left out of rotation, as a load balancer's
+    /// passive health check would. Default 3 s.
+    /// </summary>
+    public TimeSpan Ejection { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Pause between a worker's requests. Default 20 ms.</summary>
     public TimeSpan Think { get; init; } = TimeSpan.FromMilliseconds(20);
@@ -122,6 +130,7 @@ public sealed class BankClient : IDisposable
         var next = preferred;
         while (true)
         {
+            next = Healthy(next);
             var attemptStart = Now();
             var (status, content, target, error) = await SendAsync(HttpMethod.Post, "/transfers", body, key, next, cancellationToken, once: true);
             Write(new BankRecord("attempt", _name, worker, key, from, to, amount, attemptStart, Now(), status, null, target, Guid.Empty, 0, 0, error));
@@ -148,7 +157,15 @@ public sealed class BankClient : IDisposable
             // A front end that failed is left for the next one; the idempotency key makes the retry safe anywhere.
             if (status is 0 or 502 or 503 or 504)
             {
+                Eject(next, Misrouted(error) ? Ejection * 3 : Ejection);
                 next = (next + 1) % _targets.Count;
+            }
+
+            if (Misrouted(error))
+            {
+                // The region does not hold the primary (one cluster per region): a front door sends the request on at once.
+                await Task.Delay(20, CancellationToken.None);
+                continue;
             }
 
             await Task.Delay(delay, CancellationToken.None);
@@ -160,10 +177,12 @@ public sealed class BankClient : IDisposable
     private async Task<(int Status, byte[] Body, string Target, string? Error)> SendAsync(HttpMethod method, string path, byte[]? body, string? key, int first,
         CancellationToken cancellationToken, bool once = false)
     {
+        first = Healthy(first);
         (int, byte[], string, string?) last = (0, [], _targets[first].Name, null);
         for (var i = 0; i < (once ? 1 : _targets.Count); i++)
         {
-            var (name, api) = _targets[(first + i) % _targets.Count];
+            var index = (first + i) % _targets.Count;
+            var (name, api) = _targets[index];
             try
             {
                 using var request = new HttpRequestMessage(method, new Uri(api, path));
@@ -188,15 +207,45 @@ public sealed class BankClient : IDisposable
                 {
                     return last;
                 }
+
+                if (!once)
+                {
+                    Eject(index, Ejection);
+                }
             }
             catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 last = (0, [], name, exception is OperationCanceledException ? "timeout" : $"connection: {exception.InnerException?.Message ?? exception.Message}");
+                if (!once)
+                {
+                    Eject(index, Ejection);
+                }
             }
         }
 
         return last;
     }
+
+    /// <summary>The first target from <paramref name="preferred"/> on that is not ejected (or the preferred one when all are).</summary>
+    private int Healthy(int preferred)
+    {
+        var now = Now();
+        for (var i = 0; i < _targets.Count; i++)
+        {
+            var index = (preferred + i) % _targets.Count;
+            if (Volatile.Read(ref _ejectedUntilMs[index]) <= now)
+            {
+                return index;
+            }
+        }
+
+        return preferred;
+    }
+
+    private void Eject(int index, TimeSpan period) => Volatile.Write(ref _ejectedUntilMs[index], Now() + (long)period.TotalMilliseconds);
+
+    /// <summary>True for the answer of a front end whose region does not hold the primary (<c>region-not-primary</c>).</summary>
+    public static bool Misrouted(string? problemType) => problemType?.EndsWith(":region-not-primary", StringComparison.Ordinal) == true;
 
     private static string ProblemType(byte[] content)
     {

@@ -49,10 +49,13 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
         void Event(string what, bool mark = false)
         {
             var at = faultAt == 0 ? 0 : Math.Round(Since(), 2);
-            events.Add(new DrillEvent(at, what));
-            if (mark)
+            lock (events)
             {
-                marks.Add((at, what));
+                events.Add(new DrillEvent(at, what));
+                if (mark)
+                {
+                    marks.Add((at, what));
+                }
             }
 
             log($"bank {fault}: {(faultAt == 0 ? string.Empty : $"+{at:0.0} s ")}{what}");
@@ -61,7 +64,9 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
         var failed = true;
         var peakRss = new Dictionary<string, long>(StringComparer.Ordinal);
         using var sampling = new CancellationTokenSource();
+        using var supervising = new CancellationTokenSource();
         var sampler = Task.CompletedTask;
+        var supervisor = Task.CompletedTask;
         try
         {
             await env.StartSilosAsync(silos, cancellationToken);
@@ -114,10 +119,11 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
                     break;
             }
 
+            supervisor = env.SuperviseSilosAsync(silo => Event($"{silo} had exited (declared dead while cut off); restarted as a new silo"), supervising.Token);
             await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180), cancellationToken);
             foreach (var silo in env.Silos)
             {
-                await env.WaitUntilSiloReadyAsync(silo, TimeSpan.FromSeconds(90), cancellationToken);
+                await env.WaitUntilSiloReadyAsync(silo, TimeSpan.FromSeconds(90), cancellationToken, failIfExited: false);
             }
 
             Event("database healthy, every silo ready");
@@ -133,6 +139,8 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
             Event("clients stopped");
             await sampling.CancelAsync();
             await sampler;
+            await supervising.CancelAsync();
+            await supervisor;
 
             var records = clients.SelectMany(c => ReadLog(ClientLog(c))).ToList();
             var leader = await env.SelfReportedLeaderAsync() ?? throw new InvalidOperationException("No leader at the end of the drill.");
@@ -143,25 +151,27 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
             var timeline = BankTimeline.Build(outside, faultAt);
             var all = BankTimeline.Build(records, faultAt);
             double? switchoverRto = switchoverAt == 0 ? null : BankTimeline.Build(records.Where(r => r.StartMs >= switchoverAt).ToList(), switchoverAt).RtoSeconds;
-            var conflicts = env.Silos.Sum(s => CountConflicts(env.LogPath(s.Name)));
+            var conflictsBySilo = env.Silos.Select(s => (s.Name, Count: CountConflicts(env.LogPath(s.Name)))).Where(c => c.Count > 0).ToDictionary(c => c.Name, c => c.Count);
+            var conflicts = conflictsBySilo.Values.Sum();
             Event($"checked: {check.Acknowledged} acknowledged, {check.Failed} refused, {check.Unknown} unknown ({check.UnknownApplied} applied), " +
                 $"{check.AcknowledgedLost} acknowledged lost, {check.Reads} reads ({check.ReadsBackwards} backwards), RTO {timeline.RtoSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s, {conflicts} ETag conflicts");
             var plot = Path.Combine(options.Directory, "timeline.png");
-            timeline.Plot(plot, $"{fault} ({silos.Topology}): clients outside the faulted region; RTO {timeline.RtoSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s", marks);
+            timeline.Plot(plot, marks);
             if (plotPath is not null)
             {
                 File.Copy(plot, plotPath, overwrite: true);
             }
 
             var report = new BankDrillReport(fault, silos.Topology, timeline.RtoSeconds, timeline.FirstSuccessSeconds, all.FailedAttempts, switchoverRto,
-                afterFailover, afterFailback, conflicts, peakRss, check, events);
+                afterFailover, afterFailback, conflicts, conflictsBySilo, peakRss, check, events);
             failed = !report.Passed;
             return report;
         }
         finally
         {
             await sampling.CancelAsync();
-            await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
+            await supervising.CancelAsync();
+            await Task.WhenAll(sampler, supervisor).ContinueWith(_ => { }, TaskScheduler.Default);
             await env.DownAsync(keepFiles: failed);
             if (failed)
             {

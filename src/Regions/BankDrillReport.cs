@@ -12,7 +12,8 @@ namespace MultiCloud.Regions;
 /// <param name="SwitchoverRtoSeconds">For a lost region: the same RTO measured from the planned switchover back to region A.</param>
 /// <param name="PlacementAfterFailover">Account activations per region while the promoted primary served (e.g. <c>a=0 b=20</c>).</param>
 /// <param name="PlacementAfterFailback">Account activations per region at the end, after fail-back.</param>
-/// <param name="EtagConflicts">Storage writes refused for a stale ETag, counted in the silos' logs (event 1300 with a conflict, 1003).</param>
+/// <param name="EtagConflicts">Storage writes refused for a stale ETag (event 1300) and stale memory found on a fenced re-read (event 1003), counted in the silos' logs: the ETag check catching a second activation or a stale one.</param>
+/// <param name="EtagConflictsBySilo">The same, per silo that logged them (silos with none left out).</param>
 /// <param name="SiloPeakRssBytes">Peak resident memory of each silo during the drill, bytes.</param>
 /// <param name="Check">What the checker found.</param>
 /// <param name="Events">The drill's events.</param>
@@ -26,6 +27,7 @@ public sealed record BankDrillReport(
     string? PlacementAfterFailover,
     string? PlacementAfterFailback,
     int EtagConflicts,
+    IReadOnlyDictionary<string, int> EtagConflictsBySilo,
     IReadOnlyDictionary<string, long> SiloPeakRssBytes,
     BankCheckResult Check,
     IReadOnlyList<DrillEvent> Events)

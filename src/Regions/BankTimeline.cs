@@ -4,10 +4,11 @@ namespace MultiCloud.Regions;
 /// The bank workload seen over time, relative to the fault: per-second transfer attempts, acknowledgements, failed
 /// attempts (503, timeouts, connection errors) and latency of acknowledged transfers; and the RTO.
 /// <para>
-/// RTO: the start of the first 5 s window (stepped by 0.1 s, beginning at or after the first failed attempt that
-/// followed the fault) in which at least 99 % of the transfer attempts that began in it got a definite answer (2xx or
-/// a definite 4xx refusal); 0 when no attempt failed after the fault. The first success is the end of the first
-/// acknowledged attempt that began after that first failure.
+/// Attempts are placed by the time their answer (or timeout) reached the client. RTO: the start of the first 5 s
+/// window (stepped by 0.1 s, from the first failed attempt that ended after the fault) in which at least 99 % of the
+/// transfer attempts that ended in it got a definite answer (2xx or a definite 4xx refusal) and at least one was
+/// acknowledged; 0 when no attempt failed after the fault. The first success is the end of the first acknowledged
+/// attempt that began after that first failure.
 /// </para>
 /// </summary>
 /// <param name="Seconds">One row per second from 10 s before the fault to the end of the workload.</param>
@@ -24,33 +25,34 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
     /// <param name="faultAtMs">Unix time (ms) the fault was injected.</param>
     public static BankTimeline Build(IReadOnlyList<BankRecord> records, long faultAtMs)
     {
-        var attempts = records.Where(r => r.Kind == "attempt").OrderBy(r => r.StartMs).ToList();
+        // A region-not-primary answer is a redirect a front door follows at once, not a failure the user sees.
+        var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.EndMs).ToList();
         static bool Definite(BankRecord a) => a.Status is > 0 and < 500 && !(a.Status == 409 && a.Error?.Contains("in-flight", StringComparison.Ordinal) == true);
-        var failures = attempts.Where(a => a.StartMs >= faultAtMs && !Definite(a)).ToList();
+        var failures = attempts.Where(a => a.EndMs >= faultAtMs && !Definite(a)).ToList();
         double? rto = failures.Count == 0 ? 0 : null;
         double? firstSuccess = null;
         if (failures.Count > 0)
         {
-            var firstFailure = failures[0].StartMs;
-            var lastStart = attempts[^1].StartMs;
-            for (var start = firstFailure; start + (long)Window.TotalMilliseconds <= lastStart; start += 100)
+            var firstFailure = failures[0].EndMs;
+            var lastEnd = attempts[^1].EndMs;
+            for (var start = firstFailure; start + (long)Window.TotalMilliseconds <= lastEnd; start += 100)
             {
                 var end = start + (long)Window.TotalMilliseconds;
-                var inWindow = attempts.Where(a => a.StartMs >= start && a.StartMs < end).ToList();
-                if (inWindow.Count > 0 && inWindow.Count(Definite) >= 0.99 * inWindow.Count)
+                var inWindow = attempts.Where(a => a.EndMs >= start && a.EndMs < end).ToList();
+                if (inWindow.Any(a => a.Status == 201) && inWindow.Count(Definite) >= 0.99 * inWindow.Count)
                 {
                     rto = (start - faultAtMs) / 1000.0;
                     break;
                 }
             }
 
-            firstSuccess = attempts.Where(a => a.StartMs > firstFailure && a.Status == 201).Select(a => (double?)(a.EndMs - faultAtMs) / 1000).Min();
+            firstSuccess = attempts.Where(a => a.StartMs > failures[0].StartMs && a.Status == 201).Select(a => (double?)(a.EndMs - faultAtMs) / 1000).Min();
         }
 
         var seconds = new List<BankSecond>();
         var from = (int)Math.Floor((attempts.FirstOrDefault()?.StartMs - faultAtMs ?? 0) / 1000.0);
         var to = (int)Math.Ceiling((attempts.LastOrDefault()?.EndMs - faultAtMs ?? 0) / 1000.0);
-        var bySecond = attempts.ToLookup(a => (int)Math.Floor((a.StartMs - faultAtMs) / 1000.0));
+        var bySecond = attempts.ToLookup(a => (int)Math.Floor((a.EndMs - faultAtMs) / 1000.0));
         var acksBySecond = records.Where(r => r.Kind == "end" && r.Outcome == "ack").ToLookup(r => (int)Math.Floor((r.EndMs - faultAtMs) / 1000.0));
         for (var s = Math.Max(from, -10); s <= to; s++)
         {
@@ -64,9 +66,8 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
 
     /// <summary>Plots acknowledged transfers and failed attempts per second (left axis) and p99 latency (right axis) as PNG.</summary>
     /// <param name="path">The PNG file.</param>
-    /// <param name="title">The plot's title.</param>
     /// <param name="marks">Vertical lines: seconds from the fault and their labels (fault, heal, switchover...).</param>
-    public void Plot(string path, string title, IReadOnlyList<(double Second, string Label)> marks)
+    public void Plot(string path, IReadOnlyList<(double Second, string Label)> marks)
     {
         var plot = new ScottPlot.Plot();
         double[] x = [.. Seconds.Select(s => (double)s.Second)];
@@ -86,7 +87,7 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
 
         if (RtoSeconds is { } rto)
         {
-            var window = plot.Add.VerticalSpan(rto, rto + Window.TotalSeconds);
+            var window = plot.Add.HorizontalSpan(rto, rto + Window.TotalSeconds);
             window.LegendText = $"first 5 s window with ≥ 99 % success (RTO {rto:0.0} s)";
             window.FillStyle.Color = ScottPlot.Colors.Green.WithAlpha(0.15);
         }
@@ -94,7 +95,6 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
         plot.Axes.Bottom.Label.Text = "seconds from the fault";
         plot.Axes.Left.Label.Text = "per second";
         plot.Axes.Right.Label.Text = "latency (ms)";
-        plot.Title(title);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plot.SavePng(path, 1200, 500);
     }

@@ -148,8 +148,10 @@ public sealed partial class RegionsEnvironment
     {
         var ns = Options.Namespace(region);
         var own = region.Address.ToString();
-        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", "198.18.0.0/24", "!", "-s", own, "-j", "DROP"]);
-        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", "198.18.0.0/24", "!", "-d", own, "-j", "DROP"]);
+        // iptables takes one -s per rule: let the namespace's own traffic through first, then drop the range.
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", own, "-d", own, "-j", "RETURN"]);
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", "198.18.0.0/24", "-j", "DROP"]);
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", "198.18.0.0/24", "-j", "DROP"]);
     }
 
     private async Task PartitionAsync(Region isolated)

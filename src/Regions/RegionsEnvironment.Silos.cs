@@ -80,7 +80,7 @@ public sealed partial class RegionsEnvironment
             $"--Cluster:AdvertisedAddress={region.Address}",
             $"--Cluster:Region={region.Key}",
             $"--Cluster:SiloName={silo.Name}",
-            $"--Database:ConnectionString={SiloOptions.ConnectionString}",
+            $"--Database:ConnectionString={SiloOptions.ConnectionString(region)}",
         };
         if (State.Topology == ClusterTopology.ClusterPerRegion)
         {
@@ -93,14 +93,47 @@ public sealed partial class RegionsEnvironment
         State.Save();
     }
 
+    /// <summary>
+    /// Restarts any silo whose process has exited, every second, until cancelled — the restart policy Kubernetes would
+    /// apply. A silo that finds itself declared dead (frozen or partitioned past the membership timeouts) stops on its
+    /// own, as Orleans requires; it comes back as a new silo (a new generation), never as the old one.
+    /// </summary>
+    /// <param name="restarted">Called with the name of each silo restarted.</param>
+    /// <param name="cancellationToken">Ends the supervision.</param>
+    public async Task SuperviseSilosAsync(Action<string> restarted, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var silo in State.Silos.Where(s => !State.Pids.TryGetValue(s.Name, out var pid) || !Shell.IsAlive(pid)))
+            {
+                StartSilo(silo);
+                restarted(silo.Name);
+            }
+
+            try
+            {
+                await Task.Delay(1000, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Waits until a silo's <c>/health/ready</c> answers 200.</summary>
     /// <exception cref="TimeoutException">It did not in time.</exception>
-    public async Task WaitUntilSiloReadyAsync(SiloSpec silo, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="silo">The silo.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="failIfExited">Fail at once when its process has exited (false while a supervisor restarts it).</param>
+    /// <exception cref="InvalidOperationException">It exited.</exception>
+    public async Task WaitUntilSiloReadyAsync(SiloSpec silo, TimeSpan timeout, CancellationToken cancellationToken, bool failIfExited = true)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (State.Pids.TryGetValue(silo.Name, out var pid) && !Shell.IsAlive(pid))
+            if (State.Pids.TryGetValue(silo.Name, out var pid) && !Shell.IsAlive(pid) && failIfExited)
             {
                 throw new InvalidOperationException($"{silo.Name} exited before it was ready; see {LogPath(silo.Name)}:\n{Tail(LogPath(silo.Name), 30)}");
             }
@@ -156,7 +189,7 @@ public sealed partial class RegionsEnvironment
             }
         }
 
-        await Shell.RunAsync(DotnetHost, [siloAssembly, "db-init", $"--Database:ConnectionString={SiloOptions.ConnectionString.Replace("Command Timeout=3", "Command Timeout=120", StringComparison.Ordinal)}"],
+        await Shell.RunAsync(DotnetHost, [siloAssembly, "db-init", $"--Database:ConnectionString={SiloOptions.ConnectionString(Region.A).Replace("Command Timeout=3", "Command Timeout=120", StringComparison.Ordinal)}"],
             timeout: TimeSpan.FromMinutes(3));
         _log("up: database 'ledger' created and its schema applied");
     }

@@ -19,11 +19,15 @@ public sealed record SiloOptions
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
     /// <summary>
-    /// The silos' database connection string: both regions' servers, the primary chosen by the driver
-    /// (<c>Target Session Attributes=primary</c>), every wait bounded well below the RTO goal.
+    /// A silo's database connection string: both regions' servers, its own region's first, the primary chosen by the
+    /// driver (<c>Target Session Attributes=primary</c>), every wait bounded well below the RTO goal. Own region first
+    /// matters: after region A vanishes silently, a region-B silo that listed A first would spend the connect timeout
+    /// on A every time the host's state expires (<c>Host Recheck Seconds</c>); listing B first it finds the promoted
+    /// primary at once, and it moves back to A on fail-back because B then answers as a standby.
     /// </summary>
-    public static string ConnectionString =>
-        $"Host={Region.A.Address},{Region.B.Address};Port=5432;Username=postgres;Password={RegionsEnvironment.Password};Database=ledger;" +
+    /// <param name="own">The silo's region.</param>
+    public static string ConnectionString(Region own) =>
+        $"Host={own.Address},{Region.Databases.Single(r => r != own).Address};Port=5432;Username=postgres;Password={RegionsEnvironment.Password};Database=ledger;" +
         "Target Session Attributes=primary;Timeout=2;Command Timeout=3;Cancellation Timeout=1000;Keepalive=1;Tcp Keepalive=true;" +
         "Tcp Keepalive Time=1000;Tcp Keepalive Interval=500;Host Recheck Seconds=1;Maximum Pool Size=40";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace MultiCloud.Regions;
 
@@ -9,20 +10,26 @@ namespace MultiCloud.Regions;
 public sealed record SiloSpec(string RegionKey, int Index, string ClusterId)
 {
     /// <summary>The region.</summary>
+    [JsonIgnore]
     public Region Region => Region.Parse(RegionKey);
 
     /// <summary>The silo's name (<c>silo-a0</c>); also the key of its pid in the state file.</summary>
+    [JsonIgnore]
     public string Name => $"silo-{RegionKey}{Index.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The silo-to-silo port.</summary>
+    [JsonIgnore]
     public int SiloPort => 11111 + Index;
 
     /// <summary>The gateway port.</summary>
+    [JsonIgnore]
     public int GatewayPort => 30000 + Index;
 
     /// <summary>The HTTP port of the API inside the silo.</summary>
+    [JsonIgnore]
     public int HttpPort => 8080 + Index;
 
     /// <summary>The HTTP API's base address.</summary>
+    [JsonIgnore]
     public Uri Api => new($"http://{Region.Address}:{HttpPort.ToString(CultureInfo.InvariantCulture)}");
 }

@@ -172,6 +172,7 @@ public static class BankChecker
             for (var attempt = 0; ; attempt++)
             {
                 var status = 0;
+                var inFlight = false;
                 try
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(frontEnds[attempt % frontEnds.Count], "/transfers"))
@@ -182,13 +183,15 @@ public static class BankChecker
                     request.Headers.TryAddWithoutValidation("Idempotency-Key", transfer.Key);
                     using var response = await http.SendAsync(request, cancellationToken);
                     status = (int)response.StatusCode;
+                    inFlight = status == 409 && (await response.Content.ReadAsStringAsync(cancellationToken)).Contains("idempotency-key-in-flight", StringComparison.Ordinal);
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     // Try the next front end.
                 }
 
-                if (status is > 0 and < 500 and not 409)
+                // 409 is definite (insufficient funds) unless the key is still executing.
+                if (status is > 0 and < 500 && !inFlight)
                 {
                     result[transfer.Key!] = status;
                     break;

@@ -36,6 +36,9 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
     /// <summary>Workers per client. Default 4.</summary>
     public int Workers { get; init; } = 4;
 
+    /// <summary>Keep the logs of a run that passed too (in <c>/tmp/multicloud-bank-runs</c>); a failed run's are always kept.</summary>
+    public bool KeepLogs { get; init; }
+
     /// <summary>Runs the drill; writes the timeline plot to <paramref name="plotPath"/> when given.</summary>
     public async Task<BankDrillReport> RunAsync(FaultKind fault, string? plotPath, CancellationToken cancellationToken)
     {
@@ -63,6 +66,7 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
 
         var failed = true;
         var peakRss = new Dictionary<string, long>(StringComparer.Ordinal);
+        var falseDeaths = new List<string>();
         using var sampling = new CancellationTokenSource();
         using var supervising = new CancellationTokenSource();
         var sampler = Task.CompletedTask;
@@ -119,7 +123,17 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
                     break;
             }
 
-            supervisor = env.SuperviseSilosAsync(silo => Event($"{silo} had exited (declared dead while cut off); restarted as a new silo"), supervising.Token);
+            supervisor = env.SuperviseSilosAsync(silo =>
+            {
+                Event($"{silo} had exited (declared dead); restarted as a new silo");
+                if (!Targeted(fault, silo, env.FaultedSilo))
+                {
+                    lock (falseDeaths)
+                    {
+                        falseDeaths.Add(silo);
+                    }
+                }
+            }, supervising.Token);
             await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180), cancellationToken);
             foreach (var silo in env.Silos)
             {
@@ -163,7 +177,7 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
             }
 
             var report = new BankDrillReport(fault, silos.Topology, timeline.RtoSeconds, timeline.FirstSuccessSeconds, all.FailedAttempts, switchoverRto,
-                afterFailover, afterFailback, conflicts, conflictsBySilo, peakRss, check, events);
+                afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events);
             failed = !report.Passed;
             return report;
         }
@@ -172,11 +186,20 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
             await sampling.CancelAsync();
             await supervising.CancelAsync();
             await Task.WhenAll(sampler, supervisor).ContinueWith(_ => { }, TaskScheduler.Default);
-            await env.DownAsync(keepFiles: failed);
-            if (failed)
+            if (failed || KeepLogs)
             {
-                log($"bank {fault}: logs kept in {options.Directory}");
+                // The next run reuses the directory: keep this run's logs (silos, clients, Patroni) apart.
+                var kept = Path.Combine(Path.GetTempPath(), failed ? "multicloud-bank-failed" : "multicloud-bank-runs", $"{options.Prefix}-{fault}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+                Directory.CreateDirectory(kept);
+                foreach (var file in Directory.EnumerateFiles(options.Directory).Where(f => f.EndsWith(".log", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal)))
+                {
+                    File.Copy(file, Path.Combine(kept, Path.GetFileName(file)), overwrite: true);
+                }
+
+                log($"bank {fault}: logs kept in {kept}");
             }
+
+            await env.DownAsync();
         }
     }
 
@@ -239,6 +262,15 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
         env.State.Save();
         clients.Add(name);
     }
+
+    /// <summary>Whether the fault cut <paramref name="silo"/> off (so that being declared dead is expected).</summary>
+    private static bool Targeted(FaultKind fault, string silo, string faultedSilo) => fault switch
+    {
+        FaultKind.KillSilo or FaultKind.FreezeSilo => silo == faultedSilo,
+        FaultKind.KillRegionA or FaultKind.LoseRegionA or FaultKind.PartitionRegionA => silo.StartsWith("silo-a", StringComparison.Ordinal),
+        FaultKind.PartitionRegionB => silo.StartsWith("silo-b", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private string ClientLog(string name) => Path.Combine(options.Directory, $"client-{name}.jsonl");
 

@@ -14,8 +14,10 @@ namespace MultiCloud.Regions;
 /// <param name="PlacementAfterFailback">Account activations per region at the end, after fail-back.</param>
 /// <param name="EtagConflicts">Storage writes refused for a stale ETag (event 1300) and stale memory found on a fenced re-read (event 1003), counted in the silos' logs: the ETag check catching a second activation or a stale one.</param>
 /// <param name="EtagConflictsBySilo">The same, per silo that logged them (silos with none left out).</param>
+/// <param name="FalseDeaths">Silos the fault did not target that were declared dead anyway (they stop on their own and the drill's supervisor restarts them): the cost of aggressive membership settings.</param>
 /// <param name="SiloPeakRssBytes">Peak resident memory of each silo during the drill, bytes.</param>
 /// <param name="Check">What the checker found.</param>
+/// <param name="Timeline">Per second from the fault, as plotted (clients outside the faulted region for region faults).</param>
 /// <param name="Events">The drill's events.</param>
 public sealed record BankDrillReport(
     FaultKind Fault,
@@ -28,8 +30,10 @@ public sealed record BankDrillReport(
     string? PlacementAfterFailback,
     int EtagConflicts,
     IReadOnlyDictionary<string, int> EtagConflictsBySilo,
+    IReadOnlyList<string> FalseDeaths,
     IReadOnlyDictionary<string, long> SiloPeakRssBytes,
     BankCheckResult Check,
+    IReadOnlyList<BankSecond> Timeline,
     IReadOnlyList<DrillEvent> Events)
 {
     /// <summary>True when every invariant held and the workload recovered.</summary>

@@ -4,11 +4,15 @@ namespace MultiCloud.Regions;
 /// The bank workload seen over time, relative to the fault: per-second transfer attempts, acknowledgements, failed
 /// attempts (503, timeouts, connection errors) and latency of acknowledged transfers; and the RTO.
 /// <para>
-/// Attempts are placed by the time their answer (or timeout) reached the client. RTO: the start of the first 5 s
-/// window (stepped by 0.1 s, from the first failed attempt that ended after the fault) in which at least 99 % of the
-/// transfer attempts that ended in it got a definite answer (2xx or a definite 4xx refusal) and at least one was
-/// acknowledged; 0 when no attempt failed after the fault. The first success is the end of the first acknowledged
-/// attempt that began after that first failure.
+/// Attempts are placed by the time they were sent: the question is whether a request sent at that moment succeeds.
+/// RTO: find the first 5 s window (stepped by 0.1 s, from the first failed attempt sent after the fault) in which at
+/// least 99 % of the transfer attempts sent in it got a definite answer (2xx or a definite 4xx refusal) and at least
+/// one was acknowledged; the RTO is the send time of that window's first acknowledged attempt (not the window's start:
+/// while clients wait out timeouts few requests are sent, and an empty stretch proves nothing). 0 when no attempt sent
+/// after the fault failed. The first success is the answer time of
+/// the first acknowledged attempt sent after that first failure — the RTO can be earlier when requests sent then were
+/// slow but succeeded. Answers <c>region-not-primary</c> (one cluster per region: the request was sent on to the other
+/// region at once) are left out.
 /// </para>
 /// </summary>
 /// <param name="Seconds">One row per second from 10 s before the fault to the end of the workload.</param>
@@ -26,33 +30,35 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
     public static BankTimeline Build(IReadOnlyList<BankRecord> records, long faultAtMs)
     {
         // A region-not-primary answer is a redirect a front door follows at once, not a failure the user sees.
-        var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.EndMs).ToList();
+        var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.StartMs).ToList();
         static bool Definite(BankRecord a) => a.Status is > 0 and < 500 && !(a.Status == 409 && a.Error?.Contains("in-flight", StringComparison.Ordinal) == true);
-        var failures = attempts.Where(a => a.EndMs >= faultAtMs && !Definite(a)).ToList();
+        var failures = attempts.Where(a => a.StartMs >= faultAtMs && !Definite(a)).ToList();
         double? rto = failures.Count == 0 ? 0 : null;
         double? firstSuccess = null;
         if (failures.Count > 0)
         {
-            var firstFailure = failures[0].EndMs;
-            var lastEnd = attempts[^1].EndMs;
-            for (var start = firstFailure; start + (long)Window.TotalMilliseconds <= lastEnd; start += 100)
+            var firstFailure = failures[0].StartMs;
+            var lastStart = attempts[^1].StartMs;
+            for (var start = firstFailure; start + (long)Window.TotalMilliseconds <= lastStart; start += 100)
             {
                 var end = start + (long)Window.TotalMilliseconds;
-                var inWindow = attempts.Where(a => a.EndMs >= start && a.EndMs < end).ToList();
+                var inWindow = attempts.Where(a => a.StartMs >= start && a.StartMs < end).ToList();
                 if (inWindow.Any(a => a.Status == 201) && inWindow.Count(Definite) >= 0.99 * inWindow.Count)
                 {
-                    rto = (start - faultAtMs) / 1000.0;
+                    // Not the window's start: while clients wait out timeouts few requests are sent, and an empty
+                    // stretch proves nothing. Recovery is the first request of the window that was acknowledged.
+                    rto = (inWindow.Where(a => a.Status == 201).Min(a => a.StartMs) - faultAtMs) / 1000.0;
                     break;
                 }
             }
 
-            firstSuccess = attempts.Where(a => a.StartMs > failures[0].StartMs && a.Status == 201).Select(a => (double?)(a.EndMs - faultAtMs) / 1000).Min();
+            firstSuccess = attempts.Where(a => a.StartMs > firstFailure && a.Status == 201).Select(a => (double?)(a.EndMs - faultAtMs) / 1000).Min();
         }
 
         var seconds = new List<BankSecond>();
         var from = (int)Math.Floor((attempts.FirstOrDefault()?.StartMs - faultAtMs ?? 0) / 1000.0);
         var to = (int)Math.Ceiling((attempts.LastOrDefault()?.EndMs - faultAtMs ?? 0) / 1000.0);
-        var bySecond = attempts.ToLookup(a => (int)Math.Floor((a.EndMs - faultAtMs) / 1000.0));
+        var bySecond = attempts.ToLookup(a => (int)Math.Floor((a.StartMs - faultAtMs) / 1000.0));
         var acksBySecond = records.Where(r => r.Kind == "end" && r.Outcome == "ack").ToLookup(r => (int)Math.Floor((r.EndMs - faultAtMs) / 1000.0));
         for (var s = Math.Max(from, -10); s <= to; s++)
         {

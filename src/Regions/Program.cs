@@ -187,7 +187,7 @@ bankDrill.SetAction(async (parse, ct) =>
     for (var i = 1; i <= parse.GetValue(runs); i++)
     {
         Log($"run {i} of {parse.GetValue(runs)}");
-        reports.Add(await new BankDrill(Options(parse), siloOptions, Log).RunAsync(parse.GetValue(bankKind), parse.GetValue(plot), ct));
+        reports.Add(await new BankDrill(Options(parse), siloOptions, Log) { KeepLogs = true }.RunAsync(parse.GetValue(bankKind), parse.GetValue(plot), ct));
         Console.WriteLine(JsonSerializer.Serialize(reports[^1], json));
         if (parse.GetValue(report) is { } path)
         {

@@ -34,7 +34,7 @@ public sealed class BankClient : IDisposable
         _targets = targets;
         _accounts = accounts;
         _ejectedUntilMs = new long[targets.Count];
-        _log = new StreamWriter(logPath, append: true, Encoding.UTF8) { AutoFlush = true };
+        _log = new StreamWriter(logPath, append: true, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
         _http = new HttpClient(new SocketsHttpHandler
         {
             // A peer that vanished silently is noticed by the attempt timeout, not by TCP; new connections are cheap here.

@@ -28,7 +28,7 @@ public sealed record SiloOptions
     /// <param name="own">The silo's region.</param>
     public static string ConnectionString(Region own) =>
         $"Host={own.Address},{Region.Databases.Single(r => r != own).Address};Port=5432;Username=postgres;Password={RegionsEnvironment.Password};Database=ledger;" +
-        "Target Session Attributes=primary;Timeout=2;Command Timeout=3;Cancellation Timeout=1000;Keepalive=1;Tcp Keepalive=true;" +
+        "Target Session Attributes=primary;Timeout=2;Command Timeout=3;Cancellation Timeout=-1;Keepalive=1;Tcp Keepalive=true;" +
         "Tcp Keepalive Time=1000;Tcp Keepalive Interval=500;Host Recheck Seconds=1;Maximum Pool Size=40";
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class BankClient : IDisposable
     private readonly HttpClient _http;
     private readonly object _gate = new();
     private readonly long[] _ejectedUntilMs;
+    private readonly int[] _unreachable;
 
     /// <summary>Creates a client.</summary>
     /// <param name="name">Client name, the prefix of its idempotency keys (unique per drill).</param>
@@ -34,6 +35,7 @@ public sealed class BankClient : IDisposable
         _targets = targets;
         _accounts = accounts;
         _ejectedUntilMs = new long[targets.Count];
+        _unreachable = new int[targets.Count];
         _log = new StreamWriter(logPath, append: true, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -69,8 +71,8 @@ public sealed class BankClient : IDisposable
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
-    /// How long a front end that failed (503, timeout, connection error) is left out of rotation, as a load balancer's
-    /// passive health check would. Default 3 s.
+    /// How long a front end that did not answer (timeout, connection error) is left out of rotation after its first
+    /// miss, as a load balancer's outlier detection would; doubled per consecutive miss up to 30 s. Default 3 s.
     /// </summary>
     public TimeSpan Ejection { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -157,7 +159,7 @@ public sealed class BankClient : IDisposable
             // A front end that failed is left for the next one; the idempotency key makes the retry safe anywhere.
             if (status is 0 or 502 or 503 or 504)
             {
-                Eject(next, Misrouted(error) ? Ejection * 3 : Ejection);
+                Failed(next, status, error);
                 next = (next + 1) % _targets.Count;
             }
 
@@ -203,6 +205,7 @@ public sealed class BankClient : IDisposable
                 var content = await response.Content.ReadAsByteArrayAsync(timeout.Token);
                 var status = (int)response.StatusCode;
                 last = (status, content, name, status >= 400 ? ProblemType(content) : null);
+                Volatile.Write(ref _unreachable[index], 0);
                 if (status < 500)
                 {
                     return last;
@@ -210,7 +213,7 @@ public sealed class BankClient : IDisposable
 
                 if (!once)
                 {
-                    Eject(index, Ejection);
+                    Failed(index, status, last.Item4);
                 }
             }
             catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -218,7 +221,7 @@ public sealed class BankClient : IDisposable
                 last = (0, [], name, exception is OperationCanceledException ? "timeout" : $"connection: {exception.InnerException?.Message ?? exception.Message}");
                 if (!once)
                 {
-                    Eject(index, Ejection);
+                    Failed(index, 0, null);
                 }
             }
         }
@@ -242,7 +245,26 @@ public sealed class BankClient : IDisposable
         return preferred;
     }
 
-    private void Eject(int index, TimeSpan period) => Volatile.Write(ref _ejectedUntilMs[index], Now() + (long)period.TotalMilliseconds);
+    /// <summary>
+    /// Outlier detection, as a load balancer does it: a front end that did not answer (timeout, connection error) is
+    /// left out for <see cref="Ejection"/>, doubling with each consecutive miss up to 30 s; one that answered 503 is
+    /// alive and only left out for 1 s; one in the wrong region (<c>region-not-primary</c>) for 3 × <see cref="Ejection"/>.
+    /// </summary>
+    private void Failed(int index, int status, string? problemType)
+    {
+        TimeSpan period;
+        if (status == 0)
+        {
+            var misses = Math.Min(Interlocked.Increment(ref _unreachable[index]), 5);
+            period = TimeSpan.FromTicks(Math.Min(Ejection.Ticks << (misses - 1), TimeSpan.FromSeconds(30).Ticks));
+        }
+        else
+        {
+            period = Misrouted(problemType) ? Ejection * 3 : TimeSpan.FromSeconds(1);
+        }
+
+        Volatile.Write(ref _ejectedUntilMs[index], Now() + (long)period.TotalMilliseconds);
+    }
 
     /// <summary>True for the answer of a front end whose region does not hold the primary (<c>region-not-primary</c>).</summary>
     public static bool Misrouted(string? problemType) => problemType?.EndsWith(":region-not-primary", StringComparison.Ordinal) == true;

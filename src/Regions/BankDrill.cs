@@ -159,9 +159,12 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
             var records = clients.SelectMany(c => ReadLog(ClientLog(c))).ToList();
             var leader = await env.SelfReportedLeaderAsync() ?? throw new InvalidOperationException("No leader at the end of the drill.");
             var check = await BankChecker.CheckAsync(records, accounts, InitialBalance * accounts.Length, leader, [.. env.Silos.Select(s => s.Api)], log, cancellationToken);
-            var outside = fault is FaultKind.KillRegionA or FaultKind.LoseRegionA or FaultKind.PartitionRegionA
-                ? records.Where(r => r.Client.StartsWith('b')).ToList()
-                : records;
+            var outside = fault switch
+            {
+                FaultKind.KillRegionA or FaultKind.LoseRegionA or FaultKind.PartitionRegionA => records.Where(r => r.Client.StartsWith('b')).ToList(),
+                FaultKind.PartitionRegionB => records.Where(r => r.Client.StartsWith('a')).ToList(),
+                _ => records,
+            };
             var timeline = BankTimeline.Build(outside, faultAt);
             var all = BankTimeline.Build(records, faultAt);
             double? switchoverRto = switchoverAt == 0 ? null : BankTimeline.Build(records.Where(r => r.StartMs >= switchoverAt).ToList(), switchoverAt).RtoSeconds;

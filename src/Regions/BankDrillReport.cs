@@ -6,7 +6,7 @@ namespace MultiCloud.Regions;
 /// </summary>
 /// <param name="Fault">The fault.</param>
 /// <param name="Topology">One cluster across regions, or one per region.</param>
-/// <param name="RtoSeconds">See <see cref="BankTimeline"/>: first 5 s window with ≥ 99 % of transfer attempts answered definitely, measured on the clients outside the faulted region for region faults; null if never.</param>
+/// <param name="RtoSeconds">See <see cref="BankTimeline"/>: first 5 s window with ≥ 99 % of transfer attempts answered definitely, measured on the clients outside the faulted region for region faults (region B's for a lost or partitioned region A, region A's for a partitioned region B); null if never.</param>
 /// <param name="FirstSuccessSeconds">First acknowledged transfer after the first failed attempt.</param>
 /// <param name="FailedAttempts">Transfer attempts that failed (503, timeout, connection) after the fault, all clients.</param>
 /// <param name="SwitchoverRtoSeconds">For a lost region: the same RTO measured from the planned switchover back to region A.</param>

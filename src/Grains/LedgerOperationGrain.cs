@@ -203,6 +203,14 @@ public sealed partial class LedgerOperationGrain(
                 return Unknown("The operation could not be recorded; its outcome is unknown. Retry with the same key.");
             }
         }
+        else if (!await TryWriteAsync())
+        {
+            // Resuming: the state was read back, possibly from a primary cut off from its synchronous standby, where a
+            // commit that timed out is visible locally yet may never reach the copy that survives (and be rewound).
+            // Re-writing it first proves it durable: the write must reach the synchronous standby, and its ETag check
+            // fails on a promoted primary that never had this state. Only then may a step be retried.
+            return Unknown("The operation's state could not be confirmed durable; its outcome is unknown. Retry with the same key.");
+        }
 
         LedgerOperationResult result;
         try

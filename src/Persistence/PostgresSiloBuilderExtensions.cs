@@ -83,7 +83,9 @@ public static class PostgresSiloBuilderExtensions
         silo.AddAdoNetGrainStorage(storageProviderName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = Invariant;
-            o.DataSource = dataSource;
+
+            // Sees the "committed locally, might not have been replicated" warning that would otherwise pass as success.
+            o.DataSource = new NoticeObservingDataSource(dataSource);
 
             // JSON, which the write function reads to maintain the ledger tables in the same transaction.
             o.GrainStorageSerializer = new LedgerStateSerializer();

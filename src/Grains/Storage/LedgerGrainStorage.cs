@@ -40,6 +40,7 @@ public sealed partial class LedgerGrainStorage(
     /// <exception cref="StorageUnavailableException">The write failed; it may have committed (outcome unknown).</exception>
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        var unreplicated = UnreplicatedCommitScope.Begin();
         try
         {
             await inner.WriteStateAsync(stateName, grainId, grainState);
@@ -53,6 +54,16 @@ public sealed partial class LedgerGrainStorage(
         catch (Exception exception)
         {
             throw Unavailable("write", stateName, grainId, exception, outcomeUnknown: true);
+        }
+        finally
+        {
+            UnreplicatedCommitScope.End();
+        }
+
+        if (unreplicated.Value is { } warning)
+        {
+            // Committed on this primary only: it may be rewound at failover, so it is not a write the caller may rely on.
+            throw Unavailable("write", stateName, grainId, new InvalidOperationException(warning), outcomeUnknown: true);
         }
 
         projection.OnWritten(stateName, grainState.State);

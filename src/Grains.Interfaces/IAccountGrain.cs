@@ -20,8 +20,16 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// <exception cref="StorageUnavailableException">The state could not be read or written; the outcome of a write is unknown.</exception>
     Task<AccountSnapshot> OpenAsync(Guid operationId, string owner, string currency);
 
-    /// <summary>Returns the account, or null when it was never opened. Answers from memory: no storage round trip.</summary>
-    /// <exception cref="StorageUnavailableException">The state could not be loaded when the grain activated.</exception>
+    /// <summary>
+    /// Returns the account, or null when it was never opened. Answers from memory (no storage round trip) once the
+    /// activation has written its loaded state back, proving it durable; the first read after a load does that write.
+    /// While the silo cannot confirm the primary within <c>LedgerOptions.MaxBalanceStaleness</c>, re-reads and
+    /// writes back first.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">
+    /// The state could not be loaded, re-read or written back: the balance cannot be proven current, so none is served.
+    /// </exception>
+    /// <exception cref="Orleans.Storage.InconsistentStateException">Storage holds another version than the one loaded.</exception>
     [ReadOnly]
     Task<AccountSnapshot?> GetAsync();
 

@@ -12,12 +12,19 @@ public interface ILedgerOperationGrain : IGrainWithStringKey
     /// <summary>
     /// Executes the command once: the first call starts it; a retry with an equal command returns the stored result
     /// (or resumes an interrupted operation); a call while one is executing returns <see cref="OperationReplyStatus.InFlight"/>;
-    /// a different command under the same key returns <see cref="OperationReplyStatus.KeyReused"/>.
+    /// a different command under the same key returns <see cref="OperationReplyStatus.KeyReused"/>. A stored result is
+    /// answered only after this activation wrote it back (proving it durable); otherwise the reply is
+    /// <see cref="OperationReplyStatus.OutcomeUnknown"/>.
     /// </summary>
     /// <param name="command">The command; its amounts and ids were validated by the caller.</param>
     Task<OperationReply> ExecuteAsync(LedgerCommand command);
 
-    /// <summary>Returns the operation's current state without changing it, or null when the key was never used (or was purged).</summary>
+    /// <summary>
+    /// Returns the operation's current state, or null when the key was never used (or was purged). A completed result
+    /// read from storage is written back once per activation before it is returned (the read may have come from a
+    /// primary cut off from its synchronous standby); when that write fails the reply is
+    /// <see cref="OperationReplyStatus.OutcomeUnknown"/>. The operation's content never changes.
+    /// </summary>
     [AlwaysInterleave]
     Task<OperationReply?> GetAsync();
 

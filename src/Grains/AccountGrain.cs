@@ -36,6 +36,12 @@ public sealed partial class AccountGrain(
     private readonly Dictionary<(Guid Operation, EntryKind Kind), LedgerEntry> _recentPostings = [];
     private readonly Queue<(Guid Operation, EntryKind Kind)> _recentOrder = new();
 
+    // Whether the state in memory is known durable: written by this activation, or loaded and then written back.
+    private bool _confirmed;
+
+    // The refresh (re-read and write-back) that interleaved balance reads share; null or completed when none runs.
+    private Task? _refresh;
+
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +59,7 @@ public sealed partial class AccountGrain(
             throw new ArgumentException($"An account is opened by the operation whose id is the account id ({id}), not {operationId}.", nameof(operationId));
         }
 
+        await ConfirmLoadedAsync();
         var s = state.State;
         if (s.IsOpen)
         {
@@ -73,17 +80,48 @@ public sealed partial class AccountGrain(
 
     /// <inheritdoc />
     /// <exception cref="StorageUnavailableException">
-    /// The silo has not confirmed the primary within <see cref="LedgerOptions.MaxBalanceStaleness"/> and re-reading the
-    /// state from the primary failed: the balance in memory cannot be proven current, so none is served.
+    /// Re-reading the state (when the silo has not confirmed the primary within
+    /// <see cref="LedgerOptions.MaxBalanceStaleness"/>) or writing the loaded state back failed: the balance cannot be
+    /// proven current, so none is served.
     /// </exception>
     public async Task<AccountSnapshot?> GetAsync()
     {
         if (!primary.IsConfirmedWithin(options.Value.MaxBalanceStaleness))
         {
-            await RereadAsync();
+            await RefreshAsync(reread: true);
+        }
+        else if (!_confirmed && state.RecordExists)
+        {
+            await RefreshAsync(reread: false);
         }
 
         return state.State.IsOpen ? state.State.ToSnapshot() : null;
+    }
+
+    /// <summary>
+    /// Re-reads (when asked) and confirms the state. Reads interleave, so concurrent callers share one refresh in
+    /// flight: two write-backs of one version would conflict with each other.
+    /// </summary>
+    private Task RefreshAsync(bool reread)
+    {
+        if (_refresh is { IsCompleted: false } running)
+        {
+            return running;
+        }
+
+        var refresh = RereadAndConfirmAsync(reread);
+        _refresh = refresh.IsCompleted ? null : refresh;
+        return refresh;
+    }
+
+    private async Task RereadAndConfirmAsync(bool reread)
+    {
+        if (reread)
+        {
+            await RereadAsync();
+        }
+
+        await ConfirmLoadedAsync();
     }
 
     /// <summary>Re-reads the state from the primary; a changed ETag means another activation wrote (counted, then adopted).</summary>
@@ -91,6 +129,7 @@ public sealed partial class AccountGrain(
     {
         var before = state.Etag;
         await state.ReadStateAsync();
+        _confirmed = false;
         state.State.NewEntries.Clear();
         _recentPostings.Clear();
         _recentOrder.Clear();
@@ -105,6 +144,7 @@ public sealed partial class AccountGrain(
     /// <inheritdoc />
     public async Task<PostingResult> PostAsync(Posting posting)
     {
+        await ConfirmLoadedAsync();
         var s = state.State;
         if (!s.IsOpen)
         {
@@ -170,6 +210,18 @@ public sealed partial class AccountGrain(
     }
 
     /// <summary>
+    /// Writes the loaded state back, once per load, before any answer rests on it. A read may come from a primary cut
+    /// off from its synchronous standby, where a commit whose outcome was reported unknown is visible locally but never
+    /// reached the copy that survives failover; answering from it ("already applied", a balance, a refusal) could
+    /// acknowledge what is then lost. The write proves the state durable: it must reach the synchronous standby, and
+    /// its ETag check fails on a promoted primary that never had this version. Nothing stored: nothing to confirm.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">The write failed; the activation is dropped and reloads.</exception>
+    /// <exception cref="Orleans.Storage.InconsistentStateException">Storage holds another version (counted as a conflict).</exception>
+    private Task ConfirmLoadedAsync()
+        => _confirmed || !state.RecordExists ? Task.CompletedTask : WriteOrReloadAsync(undo: static () => { });
+
+    /// <summary>
     /// Writes the state. On any failure the in-memory change is undone and the activation is dropped, so the next
     /// call reloads what storage really holds (a failed write may still have committed).
     /// </summary>
@@ -178,9 +230,11 @@ public sealed partial class AccountGrain(
         try
         {
             await state.WriteStateAsync();
+            _confirmed = true;
         }
         catch (Exception exception)
         {
+            _confirmed = false;
             undo();
             _recentPostings.Clear();
             _recentOrder.Clear();

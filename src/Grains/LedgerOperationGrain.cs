@@ -40,6 +40,12 @@ public sealed partial class LedgerOperationGrain(
     // Set when one of this activation's writes failed: the stored state is unknown until the grain reactivates.
     private bool _stateUnknown;
 
+    // Whether the state in memory is known durable: written by this activation, or loaded and then written back.
+    private bool _confirmed;
+
+    // The one write-back of a loaded completed state; concurrent replays of the key share it.
+    private Task<bool>? _confirmation;
+
     /// <inheritdoc />
     public async Task<OperationReply> ExecuteAsync(LedgerCommand command)
     {
@@ -50,10 +56,15 @@ public sealed partial class LedgerOperationGrain(
     }
 
     /// <inheritdoc />
-    public Task<OperationReply?> GetAsync()
+    public async Task<OperationReply?> GetAsync()
     {
         var s = state.State;
-        OperationReply? reply = s switch
+        if (s is { Command: not null, Status: OperationStatus.Completed } && !await ConfirmLoadedAsync())
+        {
+            return Unknown("The operation's stored result could not be confirmed durable; retry with the same key.");
+        }
+
+        return s switch
         {
             { Command: null } => null,
             { Status: OperationStatus.Completed } => new OperationReply(OperationReplyStatus.Completed, s.Result, Replayed: true, null),
@@ -61,7 +72,6 @@ public sealed partial class LedgerOperationGrain(
             _ => new OperationReply(OperationReplyStatus.OutcomeUnknown, null, false,
                 "The operation was interrupted; a retry with the same key or the maintenance job will finish it."),
         };
-        return Task.FromResult(reply);
     }
 
     /// <inheritdoc />
@@ -136,9 +146,28 @@ public sealed partial class LedgerOperationGrain(
         }
 
         return s.Status == OperationStatus.Completed
-            ? Task.FromResult(new OperationReply(OperationReplyStatus.Completed, s.Result, Replayed: true, null))
+            ? ReplayAsync()
             : RunExclusiveAsync(s.Command, isNew: false);
     }
+
+    private async Task<OperationReply> ReplayAsync()
+    {
+        if (!await ConfirmLoadedAsync())
+        {
+            return Unknown("The operation's stored result could not be confirmed durable; its outcome is unknown. Retry with the same key.");
+        }
+
+        return new OperationReply(OperationReplyStatus.Completed, state.State.Result, Replayed: true, null);
+    }
+
+    /// <summary>
+    /// Writes a loaded state back, once per activation, before a stored result is answered. The read may come from a
+    /// primary cut off from its synchronous standby, where a completion whose write was reported unknown is visible
+    /// locally yet never reached the copy that survives failover: replaying it would acknowledge a transfer that is
+    /// then lost. The write must reach the synchronous standby, and its ETag check fails on a promoted primary that
+    /// never had this version. Returns false (state unknown, activation dropped) when the write fails.
+    /// </summary>
+    private Task<bool> ConfirmLoadedAsync() => _confirmed ? Task.FromResult(true) : _confirmation ??= TryWriteAsync();
 
     private async Task<OperationReply> RunExclusiveAsync(LedgerCommand command, bool isNew)
     {
@@ -372,10 +401,12 @@ public sealed partial class LedgerOperationGrain(
         try
         {
             await state.WriteStateAsync();
+            _confirmed = true;
             return true;
         }
         catch (Exception exception)
         {
+            _confirmed = false;
             _stateUnknown = true;
             DeactivateOnIdle();
             LogWarningWriteFailed(exception, state.State.IdempotencyKey);

@@ -29,13 +29,15 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal(OperationReplyStatus.OutcomeUnknown, reply.Status);
         Assert.Null(reply.Result);
         Assert.Equal(600, await Grains.BalanceAsync(from));
-        Assert.Equal(0, await Grains.BalanceAsync(to));
+        // The reloaded account proves its state durable by writing it back before answering: no balance while refused.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.BalanceAsync(to));
         Assert.True(during.IsConsistent, string.Join("\n", during.Issues.Select(i => i.Reason)));
         Assert.Equal(1, during.PendingTransfers);
         Assert.Equal(400, Assert.Single(during.Currencies).InFlight);
         Assert.Null(transfer);
 
         _cluster.Gate.BeforeWrite = null;
+        Assert.Equal(0, await Grains.BalanceAsync(to));
         _cluster.Time.Advance(TimeSpan.FromSeconds(31));
         var pass = await Grains.GetGrain<ILedgerMaintenanceGrain>(0).RunOnceAsync();
 

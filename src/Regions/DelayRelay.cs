@@ -91,7 +91,18 @@ public sealed class DelayRelay(int port, TimeSpan delay)
                 connectTimeout.CancelAfter(UpstreamTimeout);
                 await upstream.ConnectAsync(target, connectTimeout.Token);
                 await Task.Delay(Delay, cancellationToken);
-                await Task.WhenAll(PumpAsync(client, upstream, cancellationToken), PumpAsync(upstream, client, cancellationToken));
+                var toUpstream = PumpAsync(client, upstream, cancellationToken);
+                var toClient = PumpAsync(upstream, client, cancellationToken);
+                if (await Task.WhenAny(toUpstream, toClient) is { IsCompletedSuccessfully: false })
+                {
+                    // A reset on one side must reach the other at once, as it would without the relay: the other
+                    // direction may be a peer waiting for an answer that never comes (a standby's WAL receiver, whose
+                    // connection has no timeout, waited forever on a primary that had reset its side).
+                    Reset(client);
+                    Reset(upstream);
+                }
+
+                await Task.WhenAll(toUpstream, toClient);
             }
             catch (Exception exception) when (exception is SocketException or OperationCanceledException or IOException or InvalidOperationException)
             {

@@ -6,7 +6,13 @@ namespace MultiCloud.Regions;
 /// <content>Patroni: configuration and processes.</content>
 public sealed partial class RegionsEnvironment
 {
-    private static readonly Dictionary<string, string> PostgresEnvironment = new(StringComparer.Ordinal) { ["HOME"] = "/var/lib/postgresql" };
+    // PGCONNECT_TIMEOUT reaches libpq inside PostgreSQL too: Patroni writes primary_conninfo without connect_timeout,
+    // so a standby's WAL receiver whose connection attempt gets no answer would otherwise wait without bound.
+    private static readonly Dictionary<string, string> PostgresEnvironment = new(StringComparer.Ordinal)
+    {
+        ["HOME"] = "/var/lib/postgresql",
+        ["PGCONNECT_TIMEOUT"] = "5",
+    };
 
     /// <summary>The data directory of a region's PostgreSQL.</summary>
     public string DataDirectory(Region region) => Path.Combine(Options.Directory, $"pg-{region.Key}", "data");

@@ -46,7 +46,7 @@ public sealed class BankFaultTests
         AssertFailedOverAndBack(report);
     }
 
-    [Fact(Skip = "Known violation, see README (Tests, skipped): in 1 of 6 partition runs a transfer whose intent write timed out on the isolated primary was resumed from that unreplicated state after the heal; money not conserved.")]
+    [Fact]
     public async Task A_partitioned_region_A_stops_acknowledging_and_region_B_takes_over_without_losing_a_transfer()
     {
         var report = await RunAsync(FaultKind.PartitionRegionA);
@@ -55,8 +55,8 @@ public sealed class BankFaultTests
     }
 
     [Theory]
-    [InlineData(FaultKind.StopPrimaryPostgres, Skip = "Known failure, see README (Tests, skipped): after the restart the standby never streamed again (timeline 1 vs 2), so the cluster never became healthy.")]
-    [InlineData(FaultKind.KillPrimaryPatroni, Skip = "Known violation, see README (Tests, skipped): acknowledged transfers lost when Patroni on the primary is killed under the ledger workload.")]
+    [InlineData(FaultKind.StopPrimaryPostgres)]
+    [InlineData(FaultKind.KillPrimaryPatroni)]
     [InlineData(FaultKind.FreezePrimaryPostmaster)]
     [InlineData(FaultKind.StopEtcdMember)]
     [InlineData(FaultKind.PartitionRegionB)]

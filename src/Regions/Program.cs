@@ -8,9 +8,9 @@ using MultiCloud.Regions;
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 var prefix = new Option<string>("--prefix") { Description = "Prefix of the environment's namespaces and interfaces (≤ 6 characters)", DefaultValueFactory = _ => "mcr", Recursive = true };
 var latency = new Option<double>("--latency-ms") { Description = "Inter-region round-trip time added by the delay relay (ms)", DefaultValueFactory = _ => 20, Recursive = true };
-var ttl = new Option<int>("--patroni-ttl") { Description = "Patroni ttl (s): how long the leader key lives unrenewed; loop_wait + 2 x retry_timeout must not exceed it", DefaultValueFactory = _ => 10, Recursive = true };
-var loopWait = new Option<int>("--patroni-loop-wait") { Description = "Patroni loop_wait (s)", DefaultValueFactory = _ => 2, Recursive = true };
-var retryTimeout = new Option<int>("--patroni-retry-timeout") { Description = "Patroni retry_timeout (s)", DefaultValueFactory = _ => 4, Recursive = true };
+var ttl = new Option<int>("--patroni-ttl") { Description = "Patroni ttl (s): how long the leader key lives unrenewed; loop_wait + 2 x retry_timeout must not exceed it", DefaultValueFactory = _ => new RegionsOptions().PatroniTtl, Recursive = true };
+var loopWait = new Option<int>("--patroni-loop-wait") { Description = "Patroni loop_wait (s)", DefaultValueFactory = _ => new RegionsOptions().PatroniLoopWait, Recursive = true };
+var retryTimeout = new Option<int>("--patroni-retry-timeout") { Description = "Patroni retry_timeout (s)", DefaultValueFactory = _ => new RegionsOptions().PatroniRetryTimeout, Recursive = true };
 var root = new RootCommand("Two regions and a witness on one machine: namespaces, delay relay, etcd, Patroni and PostgreSQL; faults; checker.") { prefix, latency, ttl, loopWait, retryTimeout };
 RegionsOptions Options(ParseResult parse) => new()
 {

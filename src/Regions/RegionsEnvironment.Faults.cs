@@ -101,7 +101,7 @@ public sealed partial class RegionsEnvironment
     public async Task SwitchoverAsync(Region candidate)
     {
         var leader = await RequireLeaderAsync();
-        using var response = await Http.PostAsync($"http://{leader.Address}:8008/switchover",
+        using var response = await SwitchoverHttp.PostAsync($"http://{leader.Address}:8008/switchover",
             new StringContent($"{{\"leader\":\"{leader.Member}\",\"candidate\":\"{candidate.Member}\"}}", System.Text.Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

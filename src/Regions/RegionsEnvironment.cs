@@ -18,6 +18,10 @@ public sealed partial class RegionsEnvironment
     public const string Password = "pg";
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    // Patroni answers a switchover request when the candidate leads, which took more than 3 s under load (a run ended
+    // on the cancelled request while the switchover itself succeeded).
+    private static readonly HttpClient SwitchoverHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Action<string> _log;
 
     private RegionsEnvironment(RegionsOptions options, RegionsState state, Action<string> log)

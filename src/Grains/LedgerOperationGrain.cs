@@ -43,7 +43,7 @@ public sealed partial class LedgerOperationGrain(
     // Whether the state in memory is known durable: written by this activation, or loaded and then written back.
     private bool _confirmed;
 
-    // The one write-back of a loaded completed state; concurrent replays of the key share it.
+    // The write-back of a loaded state in flight; concurrent replays of the key share it.
     private Task<bool>? _confirmation;
 
     /// <inheritdoc />
@@ -161,13 +161,26 @@ public sealed partial class LedgerOperationGrain(
     }
 
     /// <summary>
-    /// Writes a loaded state back, once per activation, before a stored result is answered. The read may come from a
+    /// Writes a loaded state back, unless this activation already wrote it, before a stored result is answered or a step resumed. The read may come from a
     /// primary cut off from its synchronous standby, where a completion whose write was reported unknown is visible
     /// locally yet never reached the copy that survives failover: replaying it would acknowledge a transfer that is
     /// then lost. The write must reach the synchronous standby, and its ETag check fails on a promoted primary that
     /// never had this version. Returns false (state unknown, activation dropped) when the write fails.
     /// </summary>
-    private Task<bool> ConfirmLoadedAsync() => _confirmed ? Task.FromResult(true) : _confirmation ??= TryWriteAsync();
+    private Task<bool> ConfirmLoadedAsync()
+    {
+        if (_confirmed)
+        {
+            return Task.FromResult(true);
+        }
+
+        if (_confirmation is not { IsCompleted: false })
+        {
+            _confirmation = TryWriteAsync();
+        }
+
+        return _confirmation;
+    }
 
     private async Task<OperationReply> RunExclusiveAsync(LedgerCommand command, bool isNew)
     {
@@ -232,7 +245,7 @@ public sealed partial class LedgerOperationGrain(
                 return Unknown("The operation could not be recorded; its outcome is unknown. Retry with the same key.");
             }
         }
-        else if (!await TryWriteAsync())
+        else if (!await ConfirmLoadedAsync())
         {
             // Resuming: the state was read back, possibly from a primary cut off from its synchronous standby, where a
             // commit that timed out is visible locally yet may never reach the copy that survives (and be rewound).

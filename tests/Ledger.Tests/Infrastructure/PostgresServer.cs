@@ -61,8 +61,10 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>
     /// Sets a server-wide setting (also a custom one such as <c>ledger.region</c>, which <c>ALTER SYSTEM</c> refuses)
-    /// by appending it to postgresql.conf, where the last line wins, and reloads the configuration.
+    /// by appending it to postgresql.conf, where the last line wins, and reloads the configuration; returns once a new
+    /// session sees the value.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The server did not apply the value within 5 s.</exception>
     public async Task SetSettingAsync(string name, string value)
     {
         await EnsureStartedAsync();
@@ -71,6 +73,24 @@ public sealed class PostgresServer : IAsyncLifetime
         await connection.OpenAsync();
         await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
         await reload.ExecuteNonQueryAsync();
+
+        // pg_reload_conf() only signals the postmaster: wait until a new session sees the value, so the reload (and
+        // the signal to every open session, applied before its next command) has happened when this returns.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var fresh = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
+            await fresh.OpenAsync();
+            await using var show = new NpgsqlCommand("SELECT coalesce(current_setting($1, true), '')", fresh);
+            show.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            if (Equals(await show.ExecuteScalarAsync(), value))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"PostgreSQL did not apply {name} = '{value}' within 5 s.");
     }
 
     /// <summary>The server log so far (for failure messages).</summary>

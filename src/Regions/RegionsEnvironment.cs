@@ -143,17 +143,37 @@ public sealed partial class RegionsEnvironment
 
         foreach (var prefix in prefixes)
         {
-            var options = new RegionsOptions { Prefix = prefix };
-            await RemoveAsync(prefix, RegionsState.TryLoad(options.Directory));
-            if (System.IO.Directory.Exists(options.Directory))
-            {
-                System.IO.Directory.Delete(options.Directory, recursive: true);
-            }
-
-            log($"down: removed environment '{prefix}'");
+            await DownAsync(prefix, log);
         }
 
         return prefixes.Count;
+    }
+
+    /// <summary>
+    /// Removes the environment with this prefix, whatever is left of it (its state file, namespaces, interfaces,
+    /// processes and files), also after a crashed run; nothing happens when there is none.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not root.</exception>
+    public static async Task DownAsync(string prefix, Action<string> log)
+    {
+        RequireRoot();
+        var options = new RegionsOptions { Prefix = prefix };
+        var state = RegionsState.TryLoad(options.Directory);
+        var found = state is not null || System.IO.Directory.Exists(options.Directory)
+            || (await ListNamespacesAsync()).Any(n => n.StartsWith(prefix + "-", StringComparison.Ordinal))
+            || (await Shell.RunAsync("ip", ["-br", "link", "show", options.Bridge], check: false)).Length > 0;
+        if (!found)
+        {
+            return;
+        }
+
+        await RemoveAsync(prefix, state);
+        if (System.IO.Directory.Exists(options.Directory))
+        {
+            System.IO.Directory.Delete(options.Directory, recursive: true);
+        }
+
+        log($"down: removed environment '{prefix}'");
     }
 
     /// <summary>The cluster as the first Patroni member that answers reports it; null when none answers.</summary>

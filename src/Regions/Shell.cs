@@ -115,7 +115,7 @@ public static class Shell
     }
 
     /// <summary>True when running as root (required: namespaces, bridges, iptables).</summary>
-    public static bool IsRoot => Environment.UserName == "root";
+    public static bool IsRoot => Environment.IsPrivilegedProcess;
 
     private static string Quote(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || "/._-=:,@".Contains(c))
         ? value

@@ -74,7 +74,7 @@ public sealed class BankFaultTests
 
     private static async Task<BankDrillReport> RunAsync(FaultKind fault)
     {
-        Assert.True(Shell.IsRoot, "The two-region tests need root (network namespaces, bridge, iptables); run them as root, as CI does.");
+        await RegionsCollection.PrepareAsync();
         var silos = new SiloOptions { PerRegion = 2, Assembly = Path.Combine(AppContext.BaseDirectory, "MultiCloud.Silo.dll") };
         var report = await new BankDrill(new RegionsOptions { Prefix = "mcb" }, silos, line => TestContext.Current.SendDiagnosticMessage(line))
             .RunAsync(fault, plotPath: null, TestContext.Current.CancellationToken);

@@ -67,7 +67,7 @@ public sealed class DatabaseFaultTests
 
     private static async Task<DrillReport> RunAsync(FaultKind fault)
     {
-        Assert.True(Shell.IsRoot, "The two-region tests need root (network namespaces, bridge, iptables); run them as root, as CI does.");
+        await RegionsCollection.PrepareAsync();
         var report = await new Drill(new RegionsOptions { Prefix = "mcf" }, line => TestContext.Current.SendDiagnosticMessage(line))
             .RunAsync(fault, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(DrillSummary.Describe([report]));

@@ -1,3 +1,4 @@
+using MultiCloud.Regions;
 using Xunit;
 
 namespace MultiCloud.Tests.Regions;
@@ -11,4 +12,20 @@ public sealed class RegionsCollection
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "regions";
+
+    /// <summary>The prefixes of the environments these tests build (<c>scripts/regions</c> uses <c>mcr</c>, left alone).</summary>
+    private static readonly string[] TestPrefixes = ["mct", "mcz", "mcb", "mcf"];
+
+    /// <summary>
+    /// Requires root, then removes whatever an earlier test of this collection left behind (a test whose clean-up
+    /// failed would otherwise fail every later one: same prefix, same bridge subnet).
+    /// </summary>
+    public static async Task PrepareAsync()
+    {
+        Assert.True(Shell.IsRoot, "The two-region tests need root (network namespaces, bridge, iptables); run them as root, as CI does.");
+        foreach (var prefix in TestPrefixes)
+        {
+            await RegionsEnvironment.DownAsync(prefix, line => TestContext.Current.SendDiagnosticMessage(line));
+        }
+    }
 }

@@ -135,7 +135,7 @@ public sealed partial class RegionsEnvironment
             .Where(p => p is not null)
             .Select(p => p!)
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var directory in System.IO.Directory.GetDirectories(Path.GetTempPath(), RegionsOptions.DirectoryNamePrefix + "*"))
+        foreach (var directory in System.IO.Directory.GetDirectories(RegionsOptions.BaseDirectory, RegionsOptions.DirectoryNamePrefix + "*"))
         {
             // Without a state file this is what a failed "up" kept for diagnosis: its name gives the prefix.
             prefixes.Add(RegionsState.TryLoad(directory)?.Prefix ?? Path.GetFileName(directory)[RegionsOptions.DirectoryNamePrefix.Length..]);

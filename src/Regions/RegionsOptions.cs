@@ -9,7 +9,7 @@ public sealed record RegionsOptions
     /// </summary>
     public string Prefix { get; init; } = "mcr";
 
-    /// <summary>Where data directories, configuration and logs go. Default /tmp/multicloud-regions-{prefix}.</summary>
+    /// <summary>Where data directories, configuration and logs go. Default {<see cref="BaseDirectory"/>}/multicloud-regions-{prefix}.</summary>
     public string? WorkDirectory { get; init; }
 
     /// <summary>Added to every cross-region TCP byte stream, each way, by the delay relay. Default 10 ms (20 ms round trip).</summary>
@@ -34,9 +34,16 @@ public sealed record RegionsOptions
     public string Scope => $"{Prefix}-ledger";
 
     /// <summary>The resolved work directory.</summary>
-    public string Directory => WorkDirectory ?? Path.Combine(Path.GetTempPath(), DirectoryNamePrefix + Prefix);
+    public string Directory => WorkDirectory ?? Path.Combine(BaseDirectory, DirectoryNamePrefix + Prefix);
 
-    /// <summary>The name of every environment's default directory (in the temp directory) starts with this, followed by the prefix.</summary>
+    /// <summary>
+    /// Where default work directories go: /dev/shm (memory) when the machine has it, else the temp directory. An
+    /// environment takes about 0.5 GB (each etcd member preallocates 128 MB of WAL), and a machine's disk may have less
+    /// free than that; memory it has (the environment runs one at a time).
+    /// </summary>
+    public static string BaseDirectory { get; } = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+
+    /// <summary>The name of every environment's default directory (in <see cref="BaseDirectory"/>) starts with this, followed by the prefix.</summary>
     public const string DirectoryNamePrefix = "multicloud-regions-";
 
     /// <summary>Name of a namespace of this environment.</summary>

@@ -38,7 +38,27 @@ public static class PostgresSiloBuilderExtensions
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         }));
+
+        // Membership operations wait out a failover instead of failing into Orleans's suspicion back-off.
+        silo.Services.AddOptions<MembershipTableOptions>(); // bound and validated by the host (Database:Membership)
+        DecorateMembershipTable(silo.Services);
         return silo;
+    }
+
+    private static void DecorateMembershipTable(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IMembershipTable));
+        services.Remove(registered);
+        services.AddSingleton<IMembershipTable>(sp =>
+        {
+            var inner = registered switch
+            {
+                { ImplementationInstance: IMembershipTable instance } => instance,
+                { ImplementationFactory: { } factory } => (IMembershipTable)factory(sp),
+                _ => (IMembershipTable)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!),
+            };
+            return ActivatorUtilities.CreateInstance<PrimaryWaitingMembershipTable>(sp, inner);
+        });
     }
 
     /// <summary>

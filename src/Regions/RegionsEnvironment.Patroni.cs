@@ -35,7 +35,11 @@ public sealed partial class RegionsEnvironment
         {
             var home = Path.Combine(Options.Directory, $"pg-{region.Key}");
             System.IO.Directory.CreateDirectory(Path.Combine(home, "sock"));
-            var etcdHosts = string.Join(',', Region.All.Select(r => $"{r.Address}:2379"));
+            // Each Patroni talks to its own region's etcd member and the witness's, never to the other region's:
+            // with topology discovery (the default) it picked the lost region's member at random after region A
+            // vanished and spent its loop on read timeouts there (1.3 s each) while the leader key expired. The two
+            // members it lists are a quorum of the three, and either one alone still reaches the leader.
+            var etcdHosts = string.Join(',', new[] { region, Region.Witness }.Select(r => $"{r.Address}:2379"));
             var yaml = new StringBuilder()
                 .AppendLine(CultureInfo.InvariantCulture, $"scope: {Options.Scope}")
                 .AppendLine(CultureInfo.InvariantCulture, $"name: {region.Member}")
@@ -46,6 +50,7 @@ public sealed partial class RegionsEnvironment
                 // Patroni 3.0.2 can overwrite it after a partition heals and diverge the two copies.
                 .AppendLine("etcd:")
                 .AppendLine(CultureInfo.InvariantCulture, $"  hosts: {etcdHosts}")
+                .AppendLine("  use_proxies: true")
                 .AppendLine("bootstrap:")
                 .AppendLine("  dcs:")
                 .AppendLine(CultureInfo.InvariantCulture, $"    ttl: {Options.PatroniTtl}")

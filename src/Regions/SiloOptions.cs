@@ -28,7 +28,7 @@ public sealed record SiloOptions
     /// <param name="own">The silo's region.</param>
     public static string ConnectionString(Region own) =>
         $"Host={own.Address},{Region.Databases.Single(r => r != own).Address};Port=5432;Username=postgres;Password={RegionsEnvironment.Password};Database=ledger;" +
-        "Target Session Attributes=primary;Timeout=2;Command Timeout=3;Cancellation Timeout=-1;Keepalive=1;Tcp Keepalive=true;" +
+        "Target Session Attributes=primary;Timeout=1;Command Timeout=3;Cancellation Timeout=-1;Keepalive=1;Tcp Keepalive=true;" +
         "Tcp Keepalive Time=1000;Tcp Keepalive Interval=500;Host Recheck Seconds=1;Maximum Pool Size=40";
 
     /// <summary>
@@ -45,6 +45,9 @@ public sealed record SiloOptions
         "--Cluster:Membership:EnableConnectionLivenessCheck=false",
         "--Cluster:Membership:DeathVoteExpirationTimeout=00:00:30",
         "--Cluster:Messaging:ResponseTimeout=00:00:05",
+        // Below the bank client's 4 s attempt timeout (a front door's per-try timeout): a front end whose grain calls
+        // hang on a vanished silo answers 503 and stays in rotation instead of being ejected as vanished.
+        "--Api:AnswerTimeoutMs=3000",
         "--Database:PrimaryRegion:CheckIntervalMs=500",
         "--Dashboard:Enabled=false",
         "--Logging:LogLevel:Default=Warning",

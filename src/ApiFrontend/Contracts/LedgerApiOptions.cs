@@ -16,6 +16,16 @@ public sealed class LedgerApiOptions
     [Range(100, 60_000)]
     public int ReadinessTimeoutMs { get; set; } = 3000;
 
+    /// <summary>
+    /// Longest the API waits for the cluster before it answers a ledger request itself, in milliseconds: 503, with
+    /// "outcome unknown" for a mutating request (retry it with the same <c>Idempotency-Key</c>). Set it below the
+    /// front door's per-try timeout, so that a front end whose grain calls hang (a silo that vanished and is not yet
+    /// declared dead) looks alive but unavailable rather than vanished, and the front door retries in the same
+    /// region instead of ejecting it. The grain call itself goes on until Orleans's response timeout. Default 10,000.
+    /// </summary>
+    [Range(100, 300_000)]
+    public int AnswerTimeoutMs { get; set; } = 10_000;
+
     /// <summary>Seconds sent in <c>Retry-After</c> with 503 answers. Default 1.</summary>
     [Range(1, 300)]
     public int RetryAfterSeconds { get; set; } = 1;

@@ -87,9 +87,10 @@ public static class LedgerApiHostingExtensions
             .DisableTelemetry());
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
 
-        app.MapAccountsApi();
-        app.MapTransfersApi();
-        app.MapLedgerAdminApi();
+        // Every ledger endpoint answers within Api:AnswerTimeoutMs, whatever its grain calls do.
+        app.MapAccountsApi().AddEndpointFilter<AnswerTimeoutFilter>();
+        app.MapTransfersApi().AddEndpointFilter<AnswerTimeoutFilter>();
+        app.MapLedgerAdminApi().AddEndpointFilter<AnswerTimeoutFilter>();
         app.MapHealthEndpoints();
         return app;
     }

@@ -156,11 +156,14 @@ public sealed class BankClient : IDisposable
                 return;
             }
 
-            // A front end that failed is left for the next one; the idempotency key makes the retry safe anywhere.
+            // The retry goes to another front end; the idempotency key makes it safe anywhere. One that answered (a
+            // 5xx from a live front end: the cluster could not answer) stays in rotation and the retry stays in the
+            // region, as a front door's locality-aware retry does; one that did not answer, or whose region does not
+            // hold the primary, is ejected and the next healthy one may be in the other region.
             if (status is 0 or 502 or 503 or 504)
             {
                 Failed(next, status, error);
-                next = (next + 1) % _targets.Count;
+                next = status == 0 || Misrouted(error) ? (next + 1) % _targets.Count : NextInRegion(next);
             }
 
             if (Misrouted(error))
@@ -215,6 +218,13 @@ public sealed class BankClient : IDisposable
                 {
                     Failed(index, status, last.Item4);
                 }
+
+                // A live front end that could not answer: another region's front end of the same cluster would not do
+                // better, so the read stops after this region's front ends (unless this one sent it elsewhere).
+                if (!Misrouted(last.Item4) && !IsLocal((first + i + 1) % _targets.Count))
+                {
+                    break;
+                }
             }
             catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -247,8 +257,8 @@ public sealed class BankClient : IDisposable
 
     /// <summary>
     /// Outlier detection, as a load balancer does it: a front end that did not answer (timeout, connection error) is
-    /// left out for <see cref="Ejection"/>, doubling with each consecutive miss up to 30 s; one that answered 503 is
-    /// alive and only left out for 1 s; one in the wrong region (<c>region-not-primary</c>) for 3 × <see cref="Ejection"/>.
+    /// left out for <see cref="Ejection"/>, doubling with each consecutive miss up to 30 s; one in the wrong region
+    /// (<c>region-not-primary</c>) for 3 × <see cref="Ejection"/>. One that answered 5xx is alive and stays in.
     /// </summary>
     private void Failed(int index, int status, string? problemType)
     {
@@ -258,12 +268,26 @@ public sealed class BankClient : IDisposable
             var misses = Math.Min(Interlocked.Increment(ref _unreachable[index]), 5);
             period = TimeSpan.FromTicks(Math.Min(Ejection.Ticks << (misses - 1), TimeSpan.FromSeconds(30).Ticks));
         }
+        else if (Misrouted(problemType))
+        {
+            period = Ejection * 3;
+        }
         else
         {
-            period = Misrouted(problemType) ? Ejection * 3 : TimeSpan.FromSeconds(1);
+            return;
         }
 
         Volatile.Write(ref _ejectedUntilMs[index], Now() + (long)period.TotalMilliseconds);
+    }
+
+    /// <summary>True for a front end of the client's own region (the first <see cref="LocalTargets"/>).</summary>
+    private bool IsLocal(int index) => index < Math.Clamp(LocalTargets, 1, _targets.Count);
+
+    /// <summary>The next front end in the same region as <paramref name="index"/> (own region's wrap around; others go on in order).</summary>
+    private int NextInRegion(int index)
+    {
+        var local = Math.Clamp(LocalTargets, 1, _targets.Count);
+        return IsLocal(index) ? (index + 1) % local : (index + 1) % _targets.Count;
     }
 
     /// <summary>True for the answer of a front end whose region does not hold the primary (<c>region-not-primary</c>).</summary>

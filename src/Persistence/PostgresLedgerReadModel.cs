@@ -11,10 +11,14 @@ namespace MultiCloud.Persistence;
 /// <summary>
 /// The read model on PostgreSQL: the <c>ledger.*</c> tables that the storage write function maintains (script
 /// 0005), filtered by this cluster's ServiceId. Driver failures surface as <see cref="StorageUnavailableException"/>.
+/// What clients read (history, transfers, reconciliation) is confirmed on the synchronous standby first
+/// (<see cref="ReadModelOptions.ConfirmReplicated"/>); the lookups grains make for themselves are not, because a grain
+/// confirms what it loaded by writing it back.
 /// </summary>
 /// <param name="dataSource">The shared data source.</param>
 /// <param name="clusterOptions">Gives the ServiceId that scopes every row.</param>
-public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOptions<ClusterOptions> clusterOptions) : ILedgerReadModel
+/// <param name="options">The fence of client reads (<c>Database:ReadModel</c>).</param>
+public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOptions<ClusterOptions> clusterOptions, IOptions<ReadModelOptions> options) : ILedgerReadModel
 {
     private const string EntryColumns =
         "account_id, sequence, operation_id, kind, amount, balance_after, counterparty_account_id, recorded_at";
@@ -23,6 +27,7 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
         "transfer_id, idempotency_key, from_account_id, to_account_id, amount, currency, status, failure_code, failure_field, failure_detail, created_at, completed_at";
 
     private readonly string _serviceId = clusterOptions.Value.ServiceId;
+    private readonly ReadModelOptions _options = options.Value;
 
     /// <inheritdoc />
     public string StorageName => "postgresql";
@@ -43,10 +48,10 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
 
     /// <inheritdoc />
     public Task<EntryPage> GetEntriesAsync(Guid accountId, long afterSequence, int limit, CancellationToken cancellationToken)
-        => GuardAsync(async () =>
+        => ConfirmedAsync(async connection =>
         {
-            await using var command = dataSource.CreateCommand(
-                $"SELECT {EntryColumns} FROM ledger.entries WHERE service_id = $1 AND account_id = $2 AND sequence > $3 ORDER BY sequence LIMIT $4");
+            await using var command = new NpgsqlCommand(
+                $"SELECT {EntryColumns} FROM ledger.entries WHERE service_id = $1 AND account_id = $2 AND sequence > $3 ORDER BY sequence LIMIT $4", connection);
             command.Parameters.Add(Text(_serviceId));
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accountId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
@@ -69,10 +74,10 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
 
     /// <inheritdoc />
     public Task<TransferSnapshot?> GetTransferAsync(Guid transferId, CancellationToken cancellationToken)
-        => GuardAsync(async () =>
+        => ConfirmedAsync(async connection =>
         {
-            await using var command = dataSource.CreateCommand(
-                $"SELECT {TransferColumns} FROM ledger.transfers WHERE service_id = $1 AND transfer_id = $2");
+            await using var command = new NpgsqlCommand(
+                $"SELECT {TransferColumns} FROM ledger.transfers WHERE service_id = $1 AND transfer_id = $2", connection);
             command.Parameters.Add(Text(_serviceId));
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
             return await ReadTransferAsync(command, cancellationToken);
@@ -80,10 +85,10 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
 
     /// <inheritdoc />
     public Task<TransferSnapshot?> FindTransferByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
-        => GuardAsync(async () =>
+        => ConfirmedAsync(async connection =>
         {
-            await using var command = dataSource.CreateCommand(
-                $"SELECT {TransferColumns} FROM ledger.transfers WHERE service_id = $1 AND idempotency_key = $2 ORDER BY created_at DESC LIMIT 1");
+            await using var command = new NpgsqlCommand(
+                $"SELECT {TransferColumns} FROM ledger.transfers WHERE service_id = $1 AND idempotency_key = $2 ORDER BY created_at DESC LIMIT 1", connection);
             command.Parameters.Add(Text(_serviceId));
             command.Parameters.Add(Text(idempotencyKey));
             return await ReadTransferAsync(command, cancellationToken);
@@ -104,9 +109,8 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
     /// <inheritdoc />
     /// <remarks>Both queries run in one REPEATABLE READ transaction: one snapshot, so concurrent postings cannot show up on one side only.</remarks>
     public Task<LedgerAggregates> GetAggregatesAsync(CancellationToken cancellationToken)
-        => GuardAsync(async () =>
+        => ConfirmedAsync(async connection =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
             var accounts = new List<AccountAggregate>();
@@ -240,13 +244,63 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
         _ => throw new InvalidDataException($"Unknown transfer status '{status}' in ledger.transfers."),
     };
 
+    /// <summary>
+    /// Runs <paramref name="query"/> on one connection, then (unless <see cref="ReadModelOptions.ConfirmReplicated"/> is
+    /// off) waits until the synchronous standby has flushed past that server's flush position read after the query:
+    /// every commit the query saw was flushed locally before it became visible, so the standby then holds it.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">The query failed, or the standby did not confirm within <see cref="ReadModelOptions.ReplicationWaitMs"/>.</exception>
+    private Task<T> ConfirmedAsync<T>(Func<NpgsqlConnection, Task<T>> query, CancellationToken cancellationToken)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var result = await query(connection);
+            if (_options.ConfirmReplicated)
+            {
+                await ConfirmReplicatedAsync(connection, cancellationToken);
+            }
+
+            return result;
+        }, cancellationToken);
+
+    private async Task ConfirmReplicatedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        NpgsqlLogSequenceNumber lsn;
+        await using (var first = new NpgsqlCommand("SELECT pg_current_wal_flush_lsn(), ledger.replicated_up_to(pg_current_wal_flush_lsn())", connection))
+        await using (var reader = await first.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(1))
+            {
+                return;
+            }
+
+            lsn = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
+        }
+
+        var deadline = Environment.TickCount64 + _options.ReplicationWaitMs;
+        await using var again = new NpgsqlCommand("SELECT ledger.replicated_up_to($1)", connection);
+        again.Parameters.Add(new NpgsqlParameter<NpgsqlLogSequenceNumber> { TypedValue = lsn, NpgsqlDbType = NpgsqlDbType.PgLsn });
+        while (Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(5, cancellationToken);
+            if (await again.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return;
+            }
+        }
+
+        throw new StorageUnavailableException(
+            $"The rows read could not be confirmed on the synchronous standby within {_options.ReplicationWaitMs} ms (WAL {lsn}): this server may be cut off from it, and failover could lose what it shows.");
+    }
+
     private static async Task<T> GuardAsync<T>(Func<Task<T>> query, CancellationToken cancellationToken)
     {
         try
         {
             return await query();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not StorageUnavailableException && (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             throw new StorageUnavailableException("The ledger read model could not be queried", exception);
         }

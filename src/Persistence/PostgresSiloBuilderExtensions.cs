@@ -119,6 +119,7 @@ public static class PostgresSiloBuilderExtensions
             o.DataSource = dataSource;
         }));
 
+        silo.Services.AddOptions<ReadModelOptions>(); // bound and validated by the host (Database:ReadModel)
         silo.Services.AddSingleton<ILedgerReadModel, PostgresLedgerReadModel>();
         silo.Services.AddSingleton<ILedgerProjection, DatabaseLedgerProjection>();
         silo.Services.TryAddSingleton<SchemaMigrator>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 
 namespace MultiCloud.Regions;
@@ -11,7 +12,7 @@ namespace MultiCloud.Regions;
 /// the ledger on the final primary is read as SQL rows and checked: every acknowledged transfer present exactly once
 /// on each side; nothing refused moved money; money conserved; no idempotency key applied twice; no balance negative;
 /// every account's entries sum to its balance without sequence gaps; no client saw an account's sequence go backwards;
-/// the standby holds the same ledger.
+/// the standby holds the same ledger; the service's own reconciliation, read through its API, finds no issue.
 /// </summary>
 public static class BankChecker
 {
@@ -53,6 +54,10 @@ public static class BankChecker
         {
             violations.Add($"the standby ({standby.Name}) could not be compared: {exception.Message}");
         }
+
+        // The service's own reconciliation agrees, read through its API: the read model answers only once the
+        // synchronous standby has confirmed what it read, so this also proves that fence passes on a healthy pair.
+        await ReconcileThroughApiAsync(frontEnds, violations, cancellationToken);
 
         // Money and accounts.
         var total = ledger.Balances.Values.Sum();
@@ -160,6 +165,42 @@ public static class BankChecker
         }
 
         return count;
+    }
+
+    private static async Task ReconcileThroughApiAsync(IReadOnlyList<Uri> frontEnds, List<string> violations, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        var last = "no answer";
+        for (var attempt = 0; clock.Elapsed < TimeSpan.FromSeconds(30); attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(frontEnds[attempt % frontEnds.Count], "/ledger/reconcile"), cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    using var report = JsonDocument.Parse(body);
+                    var issues = report.RootElement.GetProperty("issues");
+                    if (issues.GetArrayLength() > 0)
+                    {
+                        violations.Add($"the service's reconciliation (GET /ledger/reconcile) reports {issues.GetArrayLength()} issues: {issues}");
+                    }
+
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}: {body}";
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                last = exception.Message;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        violations.Add($"the service's reconciliation (GET /ledger/reconcile) could not be read within 30 s ({last})");
     }
 
     private static async Task<Dictionary<string, int>> ResolveAsync(List<BankRecord> unknown, IReadOnlyList<Uri> frontEnds, List<string> violations, CancellationToken cancellationToken)

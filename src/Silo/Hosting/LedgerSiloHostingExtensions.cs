@@ -32,6 +32,7 @@ public static class LedgerSiloHostingExtensions
         builder.Services.AddValidatedOptions<PostgresOptions>(PostgresOptions.SectionName);
         builder.Services.AddValidatedOptions<PrimaryRegionOptions>(PrimaryRegionOptions.SectionName);
         builder.Services.AddValidatedOptions<MembershipTableOptions>(MembershipTableOptions.SectionName);
+        builder.Services.AddValidatedOptions<ReadModelOptions>(ReadModelOptions.SectionName);
         builder.Services.AddHostedService(sp => new StorageModeAnnouncer(database.IsConfigured, sp.GetRequiredService<ILogger<StorageModeAnnouncer>>()));
 
         if (database.IsConfigured && database.ApplySchemaOnStartup)

@@ -56,6 +56,46 @@ public sealed class UnreplicatedCommitTests : IAsyncLifetime
         await Grains.AssertReconcilesAsync();
     }
 
+    [Fact]
+    public async Task Client_reads_are_refused_while_the_synchronous_standby_cannot_confirm_them_even_of_a_commit_the_primary_shows_locally()
+    {
+        var from = await Grains.OpenWithAsync(1_000);
+        var to = await Grains.OpenAsync();
+        var key = LedgerActions.NewKey();
+        await _postgres.SetSettingAsync("synchronous_standby_names", "absent_standby");
+
+        // A transfer whose first commit (its intent, with the pending transfer row) is visible here but was never
+        // confirmed by a standby: what failover to that standby would lose.
+        var transfer = Grains.ExecuteAsync(new TransferCommand(from, to, 70), key);
+        Assert.True(await CancelSynchronousReplicationWaitsUntilAsync(transfer) > 0, "no commit waited for the synchronous standby");
+        Assert.Equal(OperationReplyStatus.OutcomeUnknown, (await transfer).Status);
+        Assert.Equal(1L, await CountTransferRowsInSqlAsync(key));
+        var query = Grains.GetGrain<ILedgerQueryGrain>(0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => query.FindTransferByIdempotencyKeyAsync(key));
+        var refusedAfter = clock.Elapsed;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.EntriesAsync(from));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => query.ReconcileAsync());
+
+        // With no synchronous standby configured, a commit waits for none: what is visible is as durable as it gets.
+        await _postgres.SetSettingAsync("synchronous_standby_names", string.Empty);
+        var found = await query.FindTransferByIdempotencyKeyAsync(key);
+
+        Assert.True(refused.Message.Contains("synchronous standby", StringComparison.Ordinal), refused.ToString());
+        Assert.InRange(refusedAfter.TotalMilliseconds, 900, 10_000);
+        Assert.NotNull(found);
+        Assert.Single(await Grains.EntriesAsync(from));
+    }
+
+    private async Task<long> CountTransferRowsInSqlAsync(string key)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM ledger.transfers WHERE idempotency_key = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
     /// <summary>Cancels every backend waiting for the synchronous standby until <paramref name="until"/> ends; returns how many.</summary>
     private async Task<int> CancelSynchronousReplicationWaitsUntilAsync(Task until)
     {

@@ -37,11 +37,23 @@ public sealed record RegionsOptions
     public string Directory => WorkDirectory ?? Path.Combine(BaseDirectory, DirectoryNamePrefix + Prefix);
 
     /// <summary>
-    /// Where default work directories go: /dev/shm (memory) when the machine has it, else the temp directory. An
+    /// Where default work directories go: /dev/shm (memory) when it has 2 GiB free, else the temp directory. An
     /// environment takes about 0.5 GB (each etcd member preallocates 128 MB of WAL), and a machine's disk may have less
-    /// free than that; memory it has (the environment runs one at a time).
+    /// free than that; memory it has (the environment runs one at a time). A container's small /dev/shm is passed over.
     /// </summary>
-    public static string BaseDirectory { get; } = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+    public static string BaseDirectory { get; } = HasRoom("/dev/shm", 2L << 30) ? "/dev/shm" : Path.GetTempPath();
+
+    private static bool HasRoom(string directory, long bytes)
+    {
+        try
+        {
+            return System.IO.Directory.Exists(directory) && new DriveInfo(directory).AvailableFreeSpace >= bytes;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The name of every environment's default directory (in <see cref="BaseDirectory"/>) starts with this, followed by the prefix.</summary>
     public const string DirectoryNamePrefix = "multicloud-regions-";

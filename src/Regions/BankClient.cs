@@ -9,8 +9,10 @@ namespace MultiCloud.Regions;
 /// A client of the ledger API run inside one region (a process the bank drill starts in the region's namespace):
 /// workers that each issue one request at a time — transfers between random accounts, with an idempotency key kept
 /// across retries, and balance reads — and log every attempt and outcome as <see cref="BankRecord"/> lines.
-/// It behaves as a front door would: it sends to its own region's front ends first and moves to the next one (the
-/// other region's last) on a 503, a timeout or a connection error; every other answer is definite.
+/// It behaves as a locality-aware front door would: it sends to its own region's front ends first; after a 503 from a
+/// live front end it retries on the region's other one, after a timeout, a connection error or
+/// <c>region-not-primary</c> it leaves that front end out for a while and may go to the other region; every other
+/// answer is definite.
 /// </summary>
 public sealed class BankClient : IDisposable
 {

@@ -68,6 +68,12 @@ public sealed partial class RegionsEnvironment
                 .AppendLine("        max_replication_slots: 10")
                 .AppendLine("        wal_keep_size: 128MB")
                 .AppendLine("        max_connections: 200")
+                // Patroni keeps a standby synchronous while its member key lives and pg_stat_replication lists it.
+                // With the 60 s defaults a cut-off standby stayed listed (its WAL sender waiting on a dead stream)
+                // until its key expired, ~ttl of stalled commits; and after a heal Patroni re-assigned it at once
+                // while its old stream was still dead, stalling commits again for 4-8 s until TCP gave up on it.
+                .AppendLine("        wal_sender_timeout: 5s")
+                .AppendLine("        wal_receiver_timeout: 5s")
                 .AppendLine("  initdb:")
                 .AppendLine("  - encoding: UTF8")
                 .AppendLine("  - locale: C")

@@ -23,7 +23,7 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// <summary>
     /// Returns the account, or null when it was never opened. Answers from memory (no storage round trip) once the
     /// activation has written its loaded state back, proving it durable; the first read after a load does that write.
-    /// While the silo cannot confirm the primary within <c>LedgerOptions.MaxBalanceStaleness</c>, re-reads and
+    /// While the silo cannot confirm the primary within the staleness bound (<c>Regions:MaxStaleness</c>), re-reads and
     /// writes back first.
     /// </summary>
     /// <exception cref="StorageUnavailableException">

@@ -39,15 +39,6 @@ public sealed class LedgerOptions : IValidatableObject
     [Range(1, 10)]
     public int PostingAttempts { get; set; } = 3;
 
-    /// <summary>
-    /// Fencing of balance reads: a balance is served from an activation's memory only while its silo reached the
-    /// database primary, as an active cluster member, within this bound; otherwise the account's state is re-read from
-    /// the primary first, and when that fails the read fails (HTTP 503) instead of answering a possibly stale balance.
-    /// A served balance therefore misses at most the writes of the last <c>MaxBalanceStaleness</c> plus one primary
-    /// check. Default 2 s; between 100 ms and 60 s.
-    /// </summary>
-    public TimeSpan MaxBalanceStaleness { get; set; } = TimeSpan.FromSeconds(2);
-
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -70,13 +61,6 @@ public sealed class LedgerOptions : IValidatableObject
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(MaintenancePeriod)} must be at least 1 minute, the shortest Orleans reminder period (was {MaintenancePeriod}).",
                 [nameof(MaintenancePeriod)]);
-        }
-
-        if (MaxBalanceStaleness < TimeSpan.FromMilliseconds(100) || MaxBalanceStaleness > TimeSpan.FromSeconds(60))
-        {
-            yield return new ValidationResult(
-                $"{SectionName}:{nameof(MaxBalanceStaleness)} must be between 100 ms and 60 s (was {MaxBalanceStaleness}).",
-                [nameof(MaxBalanceStaleness)]);
         }
 
         if (MaxOperationAmount > MaxBalance)

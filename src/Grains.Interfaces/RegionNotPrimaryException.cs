@@ -2,7 +2,7 @@ namespace MultiCloud.Grains.Interfaces;
 
 /// <summary>
 /// The call reached a silo whose region does not hold the database primary, in a deployment where each region runs
-/// its own cluster and only the primary's region serves (<c>Cluster:ServeOnlyInPrimaryRegion</c>). Nothing was applied;
+/// its own cluster and only the primary's region serves (<c>Regions:ServeOnlyInPrimaryRegion</c>). Nothing was applied;
 /// the request belongs in <see cref="PrimaryRegion"/>.
 /// </summary>
 [GenerateSerializer]

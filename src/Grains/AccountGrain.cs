@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Diagnostics;
 using MultiCloud.Grains.Interfaces;
-using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.State;
+using MultiCloud.Regions.Placement;
+using MultiCloud.Regions.Primary;
 
 namespace MultiCloud.Grains;
 
@@ -80,13 +81,13 @@ public sealed partial class AccountGrain(
 
     /// <inheritdoc />
     /// <exception cref="StorageUnavailableException">
-    /// Re-reading the state (when the silo has not confirmed the primary within
-    /// <see cref="LedgerOptions.MaxBalanceStaleness"/>) or writing the loaded state back failed: the balance cannot be
+    /// Re-reading the state (when the silo has not confirmed the primary within the staleness bound,
+    /// <see cref="Regions.RegionOptions.MaxStaleness"/>) or writing the loaded state back failed: the balance cannot be
     /// proven current, so none is served.
     /// </exception>
     public async Task<AccountSnapshot?> GetAsync()
     {
-        if (!primary.IsConfirmedWithin(options.Value.MaxBalanceStaleness))
+        if (!primary.IsWithinStalenessBound())
         {
             await RefreshAsync(reread: true);
         }

@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Interfaces;
-using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
+using MultiCloud.Regions.Placement;
 
 namespace MultiCloud.Grains;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Diagnostics;
 using MultiCloud.Grains.Interfaces;
-using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.State;
+using MultiCloud.Regions.Placement;
 using Orleans.Concurrency;
 
 namespace MultiCloud.Grains;

@@ -1,10 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using MultiCloud.Grains.Interfaces;
-using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
-using Orleans.Runtime.MembershipService.SiloMetadata;
+using MultiCloud.Regions.Placement;
+using MultiCloud.Regions.Primary;
 using Orleans.Concurrency;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace MultiCloud.Grains;
 

@@ -2,6 +2,7 @@ using System.Data;
 using Microsoft.Extensions.Options;
 using MultiCloud.Grains.Interfaces;
 using MultiCloud.Grains.ReadModel;
+using MultiCloud.Regions.Fencing;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
@@ -12,13 +13,13 @@ namespace MultiCloud.Persistence;
 /// The read model on PostgreSQL: the <c>ledger.*</c> tables that the storage write function maintains (script
 /// 0005), filtered by this cluster's ServiceId. Driver failures surface as <see cref="StorageUnavailableException"/>.
 /// What clients read (history, transfers, reconciliation) is confirmed on the synchronous standby first
-/// (<see cref="ReadModelOptions.ConfirmReplicated"/>); the lookups grains make for themselves are not, because a grain
+/// (<see cref="ReplicationFenceOptions.Enabled"/>); the lookups grains make for themselves are not, because a grain
 /// confirms what it loaded by writing it back.
 /// </summary>
 /// <param name="dataSource">The shared data source.</param>
 /// <param name="clusterOptions">Gives the ServiceId that scopes every row.</param>
 /// <param name="options">The fence of client reads (<c>Database:ReadModel</c>).</param>
-public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOptions<ClusterOptions> clusterOptions, IOptions<ReadModelOptions> options) : ILedgerReadModel
+public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOptions<ClusterOptions> clusterOptions, IOptions<ReplicationFenceOptions> options) : ILedgerReadModel
 {
     private const string EntryColumns =
         "account_id, sequence, operation_id, kind, amount, balance_after, counterparty_account_id, recorded_at";
@@ -27,7 +28,7 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
         "transfer_id, idempotency_key, from_account_id, to_account_id, amount, currency, status, failure_code, failure_field, failure_detail, created_at, completed_at";
 
     private readonly string _serviceId = clusterOptions.Value.ServiceId;
-    private readonly ReadModelOptions _options = options.Value;
+    private readonly ReplicationFenceOptions _options = options.Value;
 
     /// <inheritdoc />
     public string StorageName => "postgresql";
@@ -245,17 +246,17 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
     };
 
     /// <summary>
-    /// Runs <paramref name="query"/> on one connection, then (unless <see cref="ReadModelOptions.ConfirmReplicated"/> is
+    /// Runs <paramref name="query"/> on one connection, then (unless <see cref="ReplicationFenceOptions.Enabled"/> is
     /// off) waits until the synchronous standby has flushed past that server's flush position read after the query:
     /// every commit the query saw was flushed locally before it became visible, so the standby then holds it.
     /// </summary>
-    /// <exception cref="StorageUnavailableException">The query failed, or the standby did not confirm within <see cref="ReadModelOptions.ReplicationWaitMs"/>.</exception>
+    /// <exception cref="StorageUnavailableException">The query failed, or the standby did not confirm within <see cref="ReplicationFenceOptions.Wait"/>.</exception>
     private Task<T> ConfirmedAsync<T>(Func<NpgsqlConnection, Task<T>> query, CancellationToken cancellationToken)
         => GuardAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var result = await query(connection);
-            if (_options.ConfirmReplicated)
+            if (_options.Enabled)
             {
                 await ConfirmReplicatedAsync(connection, cancellationToken);
             }
@@ -278,7 +279,7 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
             lsn = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
         }
 
-        var deadline = Environment.TickCount64 + _options.ReplicationWaitMs;
+        var deadline = Environment.TickCount64 + (long)_options.Wait.TotalMilliseconds;
         await using var again = new NpgsqlCommand("SELECT ledger.replicated_up_to($1)", connection);
         again.Parameters.Add(new NpgsqlParameter<NpgsqlLogSequenceNumber> { TypedValue = lsn, NpgsqlDbType = NpgsqlDbType.PgLsn });
         while (Environment.TickCount64 < deadline)
@@ -291,7 +292,7 @@ public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOption
         }
 
         throw new StorageUnavailableException(
-            $"The rows read could not be confirmed on the synchronous standby within {_options.ReplicationWaitMs} ms (WAL {lsn}): this server may be cut off from it, and failover could lose what it shows.");
+            $"The rows read could not be confirmed on the synchronous standby within {_options.Wait.TotalMilliseconds:0} ms (WAL {lsn}): this server may be cut off from it, and failover could lose what it shows.");
     }
 
     private static async Task<T> GuardAsync<T>(Func<Task<T>> query, CancellationToken cancellationToken)

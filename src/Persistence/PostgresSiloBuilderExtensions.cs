@@ -2,9 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using MultiCloud.Grains;
-using MultiCloud.Grains.Placement;
+using Microsoft.Extensions.Options;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.Storage;
+using MultiCloud.Regions.Fencing;
+using MultiCloud.ServiceDefaults;
 using Npgsql;
 
 namespace MultiCloud.Persistence;
@@ -16,49 +18,25 @@ public static class PostgresSiloBuilderExtensions
     public const string Invariant = "Npgsql";
 
     /// <summary>
-    /// Everything on PostgreSQL: ADO.NET clustering plus <see cref="AddLedgerPostgresStorage"/>, and the
-    /// <see cref="PostgresPrimaryRegionSource"/> (options <c>Database:PrimaryRegion</c>). One
-    /// <see cref="NpgsqlDataSource"/> (one connection pool) serves all of them.
+    /// Everything on PostgreSQL: ADO.NET clustering plus <see cref="AddLedgerPostgresStorage"/>, on one
+    /// <see cref="NpgsqlDataSource"/> (one connection pool) made from <c>Database:ConnectionString</c> with
+    /// <c>Database:Connection</c> applied (<see cref="DatabaseConnectionOptions"/>). The multi-region side (primary
+    /// discovery, membership that waits out a failover) is added by <c>UseRegionsOnPostgres</c> after this call.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
-    /// <param name="connectionString">Npgsql connection string; the schema (db-scripts/) must be applied.</param>
     /// <returns>The same builder.</returns>
-    public static ISiloBuilder UseLedgerPostgres(this ISiloBuilder silo, string connectionString)
+    public static ISiloBuilder UseLedgerPostgres(this ISiloBuilder silo)
     {
-        silo.AddLedgerPostgresStorage(connectionString);
-
-        // Where the primary is (placement) and whether this silo still reaches it as a member (fencing of reads).
-        silo.Services.AddOptions<PrimaryRegionOptions>(); // bound and validated by the host (Database:PrimaryRegion)
-        silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddSingleton<PostgresPrimaryRegionSource>();
-        silo.Services.AddSingleton<IPrimaryRegionSource>(sp => sp.GetRequiredService<PostgresPrimaryRegionSource>());
-        silo.Services.AddHostedService(sp => sp.GetRequiredService<PostgresPrimaryRegionSource>());
+        silo.Services.TryAddSingleton(sp => CreateDataSource(
+            sp.GetRequiredService<IOptions<DatabaseConnectionOptions>>().Value.Apply(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!),
+            sp.GetRequiredService<ILoggerFactory>()));
+        silo.AddLedgerPostgresStorage();
         silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         }));
-
-        // Membership operations wait out a failover instead of failing into Orleans's suspicion back-off.
-        silo.Services.AddOptions<MembershipTableOptions>(); // bound and validated by the host (Database:Membership)
-        DecorateMembershipTable(silo.Services);
         return silo;
-    }
-
-    private static void DecorateMembershipTable(IServiceCollection services)
-    {
-        var registered = services.Last(d => d.ServiceType == typeof(IMembershipTable));
-        services.Remove(registered);
-        services.AddSingleton<IMembershipTable>(sp =>
-        {
-            var inner = registered switch
-            {
-                { ImplementationInstance: IMembershipTable instance } => instance,
-                { ImplementationFactory: { } factory } => (IMembershipTable)factory(sp),
-                _ => (IMembershipTable)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!),
-            };
-            return ActivatorUtilities.CreateInstance<PrimaryWaitingMembershipTable>(sp, inner);
-        });
     }
 
     /// <summary>
@@ -88,17 +66,22 @@ public static class PostgresSiloBuilderExtensions
     /// read model, on the shared <see cref="NpgsqlDataSource"/> (registered here unless one is already).
     /// </summary>
     /// <param name="silo">The silo builder.</param>
-    /// <param name="connectionString">Npgsql connection string; the schema (db-scripts/) must be applied.</param>
+    /// <param name="connectionString">
+    /// Npgsql connection string (the schema, db-scripts/, must be applied); null when a data source is registered
+    /// already (<see cref="UseLedgerPostgres"/>).
+    /// </param>
     /// <param name="storageProviderName">
     /// Name of the ADO.NET grain storage provider; the ledger's storage decorator wraps
     /// <see cref="StateNames.InnerStorageProvider"/>, so only a caller that registers its own provider under that
     /// name (a test wrapping this one) passes another.
     /// </param>
     /// <returns>The same builder.</returns>
-    public static ISiloBuilder AddLedgerPostgresStorage(this ISiloBuilder silo, string connectionString, string storageProviderName = StateNames.InnerStorageProvider)
+    public static ISiloBuilder AddLedgerPostgresStorage(this ISiloBuilder silo, string? connectionString = null, string storageProviderName = StateNames.InnerStorageProvider)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        silo.Services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+        if (connectionString is not null)
+        {
+            silo.Services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+        }
 
         silo.AddAdoNetGrainStorage(storageProviderName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
@@ -119,7 +102,6 @@ public static class PostgresSiloBuilderExtensions
             o.DataSource = dataSource;
         }));
 
-        silo.Services.AddOptions<ReadModelOptions>(); // bound and validated by the host (Database:ReadModel)
         silo.Services.AddSingleton<ILedgerReadModel, PostgresLedgerReadModel>();
         silo.Services.AddSingleton<ILedgerProjection, DatabaseLedgerProjection>();
         silo.Services.TryAddSingleton<SchemaMigrator>();

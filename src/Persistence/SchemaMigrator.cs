@@ -9,7 +9,7 @@ namespace MultiCloud.Persistence;
 /// <summary>
 /// Applies db-scripts/ (embedded in this assembly) with DbUp: each script once, in file-name order, each in its own
 /// transaction, recorded in <c>public.multicloud_schema_versions</c>. Concurrent runs (several silos starting with
-/// <see cref="PostgresOptions.ApplySchemaOnStartup"/>) are serialized by a PostgreSQL advisory lock.
+/// <c>Database:ApplySchemaOnStartup</c>) are serialized by a PostgreSQL advisory lock.
 /// </summary>
 public sealed partial class SchemaMigrator(ILogger<SchemaMigrator> logger)
 {
@@ -28,12 +28,12 @@ public sealed partial class SchemaMigrator(ILogger<SchemaMigrator> logger)
 
     /// <summary>Applies every script not applied yet.</summary>
     /// <param name="connectionString">Npgsql connection string of the target database (it must exist).</param>
-    /// <param name="commandTimeoutSeconds">Timeout per script, in seconds.</param>
+    /// <param name="commandTimeout">Timeout per script.</param>
     /// <param name="cancellationToken">Cancels waiting for the advisory lock.</param>
     /// <returns>What was applied.</returns>
     /// <exception cref="SchemaMigrationException">A script failed; its transaction was rolled back.</exception>
     /// <exception cref="NpgsqlException">The database could not be reached.</exception>
-    public async Task<SchemaMigrationResult> ApplyAsync(string connectionString, int commandTimeoutSeconds, CancellationToken cancellationToken)
+    public async Task<SchemaMigrationResult> ApplyAsync(string connectionString, TimeSpan commandTimeout, CancellationToken cancellationToken)
     {
         await using var lockConnection = new NpgsqlConnection(connectionString);
         await lockConnection.OpenAsync(cancellationToken);
@@ -51,7 +51,7 @@ public sealed partial class SchemaMigrator(ILogger<SchemaMigrator> logger)
                 .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
                 .WithVariablesDisabled()
                 .WithTransactionPerScript()
-                .WithExecutionTimeout(TimeSpan.FromSeconds(commandTimeoutSeconds))
+                .WithExecutionTimeout(commandTimeout)
                 .JournalToPostgresqlTable("public", JournalTable)
                 .LogTo(new DbUpLog(logger))
                 .Build();

@@ -5,7 +5,8 @@ namespace MultiCloud.ServiceDefaults;
 
 /// <summary>
 /// Identity and endpoints of the Orleans cluster, bound from the <c>Cluster</c> configuration section. Silos use all
-/// of it; a stand-alone front end uses the ids (and, without a database, the gateway port) to find the silos.
+/// of it; a stand-alone front end uses the ids (and, without a database, the gateway port) to find the silos. Orleans's
+/// own membership and messaging options are bound from <c>Cluster:Membership</c> and <c>Cluster:Messaging</c>.
 /// </summary>
 public sealed class ClusterHostingOptions : IValidatableObject
 {
@@ -33,26 +34,12 @@ public sealed class ClusterHostingOptions : IValidatableObject
     /// <summary>The IP address other silos and clients reach this silo on. Default 127.0.0.1 (one machine).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>
-    /// This silo's region (e.g. <c>a</c>), published as Orleans silo metadata <c>cloud.region</c>; activations are
-    /// placed in the region whose name the database primary reports (its <c>ledger.region</c> setting). Empty: no
-    /// region (one-region deployments).
-    /// </summary>
-    [RegularExpression("^[a-z0-9-]{0,32}$", ErrorMessage = "Cluster:Region must be up to 32 characters from a-z 0-9 -")]
-    public string? Region { get; set; }
-
-    /// <summary>
-    /// When true, this silo refuses ledger calls (HTTP 503, problem <c>region-not-primary</c>) while the database primary
-    /// is in another region: for one cluster per region, so that a standby region's cluster never processes the same
-    /// grains as the active one. Default false (one cluster spanning the regions).
-    /// </summary>
-    public bool ServeOnlyInPrimaryRegion { get; set; }
-
     /// <summary>Silo name shown in membership and the dashboard; default: machine name and silo port.</summary>
     public string? SiloName { get; set; }
 
-    /// <summary>The parsed <see cref="AdvertisedAddress"/>.</summary>
-    public IPAddress AdvertisedIPAddress => IPAddress.Parse(AdvertisedAddress);
+    /// <summary>The parsed <see cref="AdvertisedAddress"/> (a method: validation reads every property, and this one throws on a bad value).</summary>
+    /// <exception cref="FormatException">The address is not an IP address (validation reports it first).</exception>
+    public IPAddress ParseAdvertisedAddress() => IPAddress.Parse(AdvertisedAddress);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MultiCloud.ApiFrontend.Contracts;
@@ -51,5 +50,5 @@ internal static class OperationReplies
     }
 
     private static void SetRetryAfter(HttpContext http) => http.Response.Headers.RetryAfter =
-        http.RequestServices.GetRequiredService<IOptions<LedgerApiOptions>>().Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        http.RequestServices.GetRequiredService<IOptions<LedgerApiOptions>>().Value.RetryAfterHeader;
 }

@@ -8,7 +8,7 @@ namespace MultiCloud.ApiFrontend.Health;
 
 /// <summary>
 /// Ready when a silo answers a grain call and that silo's storage answers its probe (the database when one is
-/// configured), within <see cref="LedgerApiOptions.ReadinessTimeoutMs"/>.
+/// configured), within <see cref="LedgerApiOptions.ReadinessTimeout"/>.
 /// </summary>
 /// <param name="grains">Reaches the cluster.</param>
 /// <param name="options">The timeout.</param>
@@ -18,7 +18,7 @@ public sealed class LedgerReadinessHealthCheck(IGrainFactory grains, IOptions<Le
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.ReadinessTimeoutMs);
+        timeout.CancelAfter(options.Value.ReadinessTimeout);
         try
         {
             var health = await grains.GetGrain<ILedgerQueryGrain>(0).CheckStorageAsync(timeout.Token).WaitAsync(timeout.Token);

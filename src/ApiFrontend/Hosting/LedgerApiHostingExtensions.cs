@@ -87,7 +87,7 @@ public static class LedgerApiHostingExtensions
             .DisableTelemetry());
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
 
-        // Every ledger endpoint answers within Api:AnswerTimeoutMs, whatever its grain calls do.
+        // Every ledger endpoint answers within Api:AnswerTimeout, whatever its grain calls do.
         app.MapAccountsApi().AddEndpointFilter<AnswerTimeoutFilter>();
         app.MapTransfersApi().AddEndpointFilter<AnswerTimeoutFilter>();
         app.MapLedgerAdminApi().AddEndpointFilter<AnswerTimeoutFilter>();

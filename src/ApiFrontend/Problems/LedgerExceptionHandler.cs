@@ -52,7 +52,7 @@ public sealed partial class LedgerExceptionHandler(
         else if (problem.Status == 503)
         {
             LogWarningUnavailable(httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
-            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterHeader;
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;

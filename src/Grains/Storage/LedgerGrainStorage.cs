@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MultiCloud.Grains.Diagnostics;
 using MultiCloud.Grains.Interfaces;
+using MultiCloud.Regions.Fencing;
 using Orleans.Storage;
 
 namespace MultiCloud.Grains.Storage;

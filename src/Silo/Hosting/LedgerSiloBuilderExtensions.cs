@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MultiCloud.Grains;
 using MultiCloud.Grains.Hosting;
 using MultiCloud.Grains.Interfaces;
-using MultiCloud.Grains.Placement;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.Storage;
+using MultiCloud.Regions.Hosting;
 using MultiCloud.ServiceDefaults;
 
 namespace MultiCloud.Silo.Hosting;
@@ -14,16 +14,14 @@ public static class LedgerSiloBuilderExtensions
 {
     /// <summary>
     /// Adds what the ledger grains need on every silo: the ledger storage provider (over whichever inner provider
-    /// the caller registered), validated <see cref="LedgerOptions"/>, the maintenance schedule, and region-aware
-    /// placement (activations follow the database primary's region).
+    /// the caller registered), validated <see cref="LedgerOptions"/>, the maintenance schedule, and the multi-region
+    /// logic (<see cref="RegionsSiloBuilderExtensions.AddLedgerRegions"/>: activations follow the database primary's region).
     /// </summary>
     /// <param name="silo">The silo builder.</param>
-    /// <param name="region">This silo's region (silo metadata <c>cloud.region</c>), or null for none.</param>
-    /// <param name="serveOnlyInPrimaryRegion">Refuse ledger calls while the primary is in another region (one cluster per region).</param>
     /// <returns>The same builder.</returns>
-    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo, string? region = null, bool serveOnlyInPrimaryRegion = false)
+    public static ISiloBuilder AddLedgerGrains(this ISiloBuilder silo)
     {
-        silo.AddPrimaryRegionPlacement(region, serveOnlyInPrimaryRegion);
+        silo.AddLedgerRegions();
         silo.Services.AddLedgerGrainStorage();
         silo.Services.AddValidatedOptions<LedgerOptions>(LedgerOptions.SectionName);
         silo.Services.AddSingleton<MaintenanceScheduler>();

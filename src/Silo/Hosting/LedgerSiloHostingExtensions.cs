@@ -1,91 +1,104 @@
+using System.Net;
+using Microsoft.Extensions.Options;
 using MultiCloud.Persistence;
+using MultiCloud.Regions.Hosting;
 using MultiCloud.ServiceDefaults;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace MultiCloud.Silo.Hosting;
 
-/// <summary>Host-level wiring of a silo: cluster identity and endpoints, storage, dashboard and readiness.</summary>
+/// <summary>Host-level wiring of a silo: profile, cluster identity and endpoints, storage, regions, dashboard and readiness.</summary>
 public static class LedgerSiloHostingExtensions
 {
     /// <summary>The route prefix of the Orleans dashboard.</summary>
     public const string DashboardPath = "/dashboard";
 
     /// <summary>
-    /// Configuration key that turns the Orleans dashboard off (default on). The dashboard times every grain call;
-    /// its cost per call is measured in docs/benchmarks.md.
-    /// </summary>
-    public const string DashboardEnabledKey = "Dashboard:Enabled";
-
-    /// <summary>
-    /// Makes this process a silo. Reads <c>Cluster</c> and <c>Database</c> now (validated; an invalid value stops
-    /// start-up with a message naming the key): with <c>Database:ConnectionString</c> everything is on PostgreSQL,
-    /// without it on the embedded in-memory default.
+    /// Makes this process a silo. The selected profile (<see cref="DeploymentProfile"/>) is added to the configuration
+    /// and decides the storage: PostgreSQL for membership, grain state, reminders and ledger rows, or the embedded
+    /// in-memory default. Every options section is bound once and validated when the host starts; an invalid value
+    /// (or a profile and connection string that disagree) stops start-up with a message naming the key.
     /// </summary>
     /// <returns>The same builder.</returns>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A configuration value is invalid.</exception>
+    /// <exception cref="OptionsValidationException">The profile named by <c>Profile</c> does not exist.</exception>
     public static IHostApplicationBuilder AddLedgerSilo(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.ReadValidated<ClusterHostingOptions>(ClusterHostingOptions.SectionName);
-        var database = builder.Configuration.ReadValidated<PostgresOptions>(PostgresOptions.SectionName);
-        builder.Services.AddValidatedOptions<ClusterHostingOptions>(ClusterHostingOptions.SectionName);
-        builder.Services.AddValidatedOptions<PostgresOptions>(PostgresOptions.SectionName);
-        builder.Services.AddValidatedOptions<PrimaryRegionOptions>(PrimaryRegionOptions.SectionName);
-        builder.Services.AddValidatedOptions<MembershipTableOptions>(MembershipTableOptions.SectionName);
-        builder.Services.AddValidatedOptions<ReadModelOptions>(ReadModelOptions.SectionName);
-        builder.Services.AddHostedService(sp => new StorageModeAnnouncer(database.IsConfigured, sp.GetRequiredService<ILogger<StorageModeAnnouncer>>()));
+        var profile = builder.Configuration.AddLedgerProfile();
+        var usesDatabase = DeploymentProfile.UsesDatabase(profile);
+        var services = builder.Services;
+        services.AddValidatedOptions<ClusterHostingOptions>(ClusterHostingOptions.SectionName);
+        services.AddLedgerDatabaseOptions(profile);
+        services.AddValidatedOptions<DashboardOptions>(DashboardOptions.SectionName);
+        services.AddHostedService(sp => new StorageModeAnnouncer(profile, usesDatabase, sp.GetRequiredService<ILogger<StorageModeAnnouncer>>()));
 
-        if (database.IsConfigured && database.ApplySchemaOnStartup)
+        if (usesDatabase)
         {
-            // Hosted services start in registration order: this one runs before the silo (registered below).
-            builder.Services.AddHostedService<SchemaInitializer>();
+            // Hosted services start in registration order: this one runs before the silo (registered below), and only
+            // applies the schema when Database:ApplySchemaOnStartup says so.
+            services.AddHostedService<SchemaInitializer>();
         }
 
+        // The dashboard's grain call filter is registered with the silo, so whether it exists is decided here; the same
+        // key is validated with the rest of its section at start-up.
+        var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).GetValue(nameof(DashboardOptions.Enabled), defaultValue: true);
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o =>
+            silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterHostingOptions>>((o, cluster) =>
             {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
+                o.ClusterId = cluster.Value.ClusterId;
+                o.ServiceId = cluster.Value.ServiceId;
             });
-            silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName ?? $"{Environment.MachineName}-{cluster.SiloPort}");
-
-            if (database.IsConfigured)
+            silo.Services.AddOptions<SiloOptions>().Configure<IOptions<ClusterHostingOptions>>((o, cluster) =>
+                o.SiloName = cluster.Value.SiloName ?? $"{Environment.MachineName}-{cluster.Value.SiloPort}");
+            silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<ClusterHostingOptions>>((o, cluster) =>
             {
-                silo.ConfigureEndpoints(cluster.AdvertisedIPAddress, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
-                silo.UseLedgerPostgres(database.ConnectionString!);
+                var c = cluster.Value;
+                o.AdvertisedIPAddress = usesDatabase ? c.ParseAdvertisedAddress() : IPAddress.Loopback;
+                o.SiloPort = c.SiloPort;
+                o.GatewayPort = c.GatewayPort;
+                if (usesDatabase)
+                {
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, c.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, c.GatewayPort);
+                }
+            });
+
+            if (usesDatabase)
+            {
+                silo.UseLedgerPostgres();
+                silo.UseRegionsOnPostgres();
             }
             else
             {
-                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                silo.UseDevelopmentClustering(options => options.Configure<IOptions<ClusterHostingOptions>>((o, cluster) =>
+                    o.PrimarySiloEndpoint = new IPEndPoint(IPAddress.Loopback, cluster.Value.SiloPort)));
                 silo.UseLedgerInMemory();
             }
 
-            // Membership tuning (probe timeout, missed probes, votes, table refresh...) from Cluster:Membership.
+            // Orleans's own options, tuned by the profiles: Cluster:Membership and Cluster:Messaging.
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Membership"));
             silo.Configure<SiloMessagingOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Messaging"));
-            silo.AddLedgerGrains(cluster.Region, cluster.ServeOnlyInPrimaryRegion);
-            if (DashboardEnabled(builder.Configuration))
+            silo.AddLedgerGrains();
+            if (dashboard)
             {
                 silo.AddDashboard();
             }
         });
 
-        builder.Services.AddHealthChecks().AddCheck<SiloStatusHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks().AddCheck<SiloStatusHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 
-    /// <summary>Maps the Orleans dashboard at <see cref="DashboardPath"/>.</summary>
+    /// <summary>Maps the Orleans dashboard at <see cref="DashboardPath"/> (when <c>Dashboard:Enabled</c>).</summary>
     /// <returns>The same application.</returns>
     public static WebApplication MapLedgerDashboard(this WebApplication app)
     {
-        if (DashboardEnabled(app.Configuration))
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Enabled)
         {
             app.MapOrleansDashboard(routePrefix: DashboardPath);
         }
 
         return app;
     }
-
-    private static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue(DashboardEnabledKey, defaultValue: true);
 }

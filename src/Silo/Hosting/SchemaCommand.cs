@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MultiCloud.Persistence;
 using MultiCloud.ServiceDefaults;
 
@@ -15,19 +16,20 @@ public static class SchemaCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        var options = builder.Configuration.ReadValidated<PostgresOptions>(PostgresOptions.SectionName);
+        builder.Services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.SectionName);
+        builder.Services.AddSingleton<SchemaMigrator>();
+        using var host = builder.Build();
+        var options = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (!options.IsConfigured)
         {
             await Console.Error.WriteLineAsync("db-init: set Database:ConnectionString (argument --Database:ConnectionString=... or environment Database__ConnectionString).");
             return 2;
         }
 
-        builder.Services.AddSingleton<SchemaMigrator>();
-        using var host = builder.Build();
         var migrator = host.Services.GetRequiredService<SchemaMigrator>();
         try
         {
-            var result = await migrator.ApplyAsync(options.ConnectionString!, options.SchemaCommandTimeoutSeconds, CancellationToken.None);
+            var result = await migrator.ApplyAsync(options.ConnectionString!, options.SchemaCommandTimeout, CancellationToken.None);
             foreach (var script in result.Applied)
             {
                 Console.WriteLine($"db-init: applied {script}");

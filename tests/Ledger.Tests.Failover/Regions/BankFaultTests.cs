@@ -1,0 +1,96 @@
+using MultiCloud.RegionsRig;
+using MultiCloud.Tests.Infrastructure;
+using Xunit;
+
+namespace MultiCloud.Tests.Regions;
+
+/// <summary>
+/// The ledger under faults: two silos per region (one cluster spanning both), a bank client in each region issuing
+/// transfers and balance reads over HTTP with idempotency keys, one fault injected and healed per test. The checker's
+/// invariants must hold every time: no acknowledged transfer lost, nothing refused applied, money conserved, no key
+/// applied twice, no balance negative, no read going backwards, every account reconciling, both database copies equal.
+/// The RTO bounds here are twice the goals (a loaded CI machine); the medians over five runs are in docs/failover.md
+/// (<c>scripts/failover-drills</c>).
+/// </summary>
+[Collection(RegionsCollection.Name)]
+public sealed class BankFaultTests
+{
+    [Fact(Timeout = TestTimeouts.Drill)]
+    public async Task Killing_a_silo_loses_no_acknowledged_transfer()
+    {
+        var report = await RunAsync(FaultKind.KillSilo);
+
+        Assert.InRange(report.RtoSeconds!.Value, 0, 10);
+    }
+
+    [Fact(Timeout = TestTimeouts.Drill)]
+    public async Task Freezing_a_silo_loses_no_acknowledged_transfer_and_it_rejoins_after_SIGCONT()
+    {
+        var report = await RunAsync(FaultKind.FreezeSilo);
+
+        Assert.InRange(report.RtoSeconds!.Value, 0, 10);
+    }
+
+    [Fact(Timeout = TestTimeouts.Drill)]
+    public async Task Killing_region_A_moves_the_activations_to_region_B_and_back_after_the_switchover_without_losing_a_transfer()
+    {
+        var report = await RunAsync(FaultKind.KillRegionA);
+
+        AssertFailedOverAndBack(report);
+    }
+
+    [Fact(Timeout = TestTimeouts.Drill)]
+    public async Task Losing_region_A_silently_moves_the_activations_to_region_B_and_back_after_the_switchover_without_losing_a_transfer()
+    {
+        var report = await RunAsync(FaultKind.LoseRegionA);
+
+        AssertFailedOverAndBack(report);
+    }
+
+    [Fact(Timeout = TestTimeouts.Drill)]
+    public async Task A_partitioned_region_A_stops_acknowledging_and_region_B_takes_over_without_losing_a_transfer()
+    {
+        var report = await RunAsync(FaultKind.PartitionRegionA);
+
+        Assert.InRange(report.RtoSeconds!.Value, 0, 40);
+    }
+
+    [Theory(Timeout = TestTimeouts.Drill)]
+    [InlineData(FaultKind.StopPrimaryPostgres)]
+    [InlineData(FaultKind.KillPrimaryPatroni)]
+    [InlineData(FaultKind.FreezePrimaryPostmaster)]
+    [InlineData(FaultKind.StopEtcdMember)]
+    [InlineData(FaultKind.PartitionRegionB)]
+    public async Task A_database_fault_under_the_ledger_workload_loses_no_acknowledged_transfer(FaultKind fault)
+        => await RunAsync(fault);
+
+    private static void AssertFailedOverAndBack(BankDrillReport report)
+    {
+        Assert.InRange(report.RtoSeconds!.Value, 0, 30);
+        // Region A's silos are gone (dead silos are not listed) or hold nothing: every account is in region B.
+        Assert.Matches("^(a=0 )?b=20 ", report.PlacementAfterFailover);
+        Assert.StartsWith("a=20 b=0", report.PlacementAfterFailback, StringComparison.Ordinal);
+        Assert.InRange(report.SwitchoverRtoSeconds!.Value, 0, 10);
+    }
+
+    private static async Task<BankDrillReport> RunAsync(FaultKind fault)
+    {
+        await RegionsCollection.PrepareAsync();
+        var silos = new SiloOptions { PerRegion = 2, Assembly = Path.Combine(AppContext.BaseDirectory, "MultiCloud.Silo.dll") };
+        var report = await new BankDrill(new RegionsOptions { Prefix = "mcb" }, silos, line => TestContext.Current.SendDiagnosticMessage(line))
+            .RunAsync(fault, plotPath: null, TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine(BankDrillSummary.Describe([report]));
+
+        Assert.Empty(report.Check.Violations);
+        Assert.Equal(0, report.Check.AcknowledgedLost);
+        Assert.Equal(0, report.Check.FailedApplied);
+        Assert.Equal(0, report.Check.KeysAppliedTwice);
+        Assert.Equal(0, report.Check.ReadsBackwards);
+        Assert.False(report.Check.Diverged);
+        Assert.NotNull(report.RtoSeconds);
+        Assert.True(report.Check.Acknowledged > 200, $"only {report.Check.Acknowledged} transfers were acknowledged");
+        Assert.True(report.Check.Reads > 50, $"only {report.Check.Reads} balances were read");
+        Assert.DoesNotContain("mcb-", await Shell.RunAsync("ip", ["netns", "list"]), StringComparison.Ordinal);
+        return report;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MultiCloud.Tests.Infrastructure;
+using Xunit;
+
+namespace MultiCloud.Tests.Api;
+
+/// <summary>Health, OpenAPI, the API page and the dashboard.</summary>
+public sealed class OperationsEndpointsTests(ApiHostFixture fixture) : IClassFixture<ApiHostFixture>
+{
+    private ApiHost Api => fixture.Host;
+
+    [Fact(Timeout = TestTimeouts.Host)]
+    public async Task Liveness_and_readiness_are_200_when_the_silo_is_active_and_storage_answers()
+    {
+        using var live = await Api.Client.GetAsync("/health/live", TestContext.Current.CancellationToken);
+        using var ready = await Api.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var report = await ready.JsonAsync();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("silo").GetProperty("status").GetString());
+        Assert.StartsWith("memory answered", report.GetProperty("checks").GetProperty("ledger-storage").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Host)]
+    public async Task OpenAPI_document_describes_every_endpoint_and_the_idempotency_header()
+    {
+        var document = await Api.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
+        var paths = document.GetProperty("paths");
+
+        foreach (var path in new[] { "/accounts", "/accounts/{accountId}", "/accounts/{accountId}/deposits", "/accounts/{accountId}/withdrawals",
+                     "/accounts/{accountId}/entries", "/transfers", "/transfers/{transferId}", "/ledger/reconcile" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");
+        }
+
+        var parameters = paths.GetProperty("/transfers").GetProperty("post").GetProperty("parameters");
+        Assert.Contains(parameters.EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+    }
+
+    [Fact(Timeout = TestTimeouts.Host)]
+    public async Task Browsable_API_page_and_dashboard_are_served()
+    {
+        using var root = await Api.Client.GetAsync("/", TestContext.Current.CancellationToken);
+        var page = await Api.Client.GetStringAsync("/scalar/", TestContext.Current.CancellationToken);
+        using var dashboard = await Api.Client.GetAsync("/dashboard/", TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("/scalar", root.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("<html", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("<html", await dashboard.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MultiCloud.ApiFrontend.Contracts;
+using MultiCloud.Regions;
+using MultiCloud.Regions.Fencing;
+using MultiCloud.Regions.Membership;
+using MultiCloud.ServiceDefaults;
+using MultiCloud.Silo.Hosting;
+using MultiCloud.Tests.Infrastructure;
+using Npgsql;
+using Orleans.Configuration;
+using Xunit;
+
+namespace MultiCloud.Tests.Configuration;
+
+/// <summary>
+/// The deployment profiles: each one is embedded and valid, the two-region one carries the settings the failover drills
+/// passed with, the profile and the connection string must agree, and what a deployment passes overrides the profile.
+/// </summary>
+public sealed class ProfileTests
+{
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Every_profile_is_embedded_and_its_settings_bind_to_valid_options()
+    {
+        foreach (var profile in DeploymentProfile.Names)
+        {
+            var configuration = Effective(profile, profile == DeploymentProfile.InMemory ? [] : ["--Database:ConnectionString=Host=db;Username=ledger;Database=ledger"]);
+            var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+            services.AddValidatedOptions<RegionOptions>(RegionOptions.SectionName);
+            services.AddValidatedOptions<MembershipWaitOptions>(MembershipWaitOptions.SectionName);
+            services.AddValidatedOptions<ReplicationFenceOptions>(ReplicationFenceOptions.SectionName);
+            services.AddValidatedOptions<LedgerApiOptions>(LedgerApiOptions.SectionName);
+            services.AddValidatedOptions<ClusterHostingOptions>(ClusterHostingOptions.SectionName);
+            services.AddLedgerDatabaseOptions(profile);
+            using var provider = services.BuildServiceProvider();
+
+            // Reading each value runs its validation (data annotations, cross-field rules, profile agreement, conflicts).
+            _ = provider.GetRequiredService<IOptions<RegionOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<MembershipWaitOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<ReplicationFenceOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<LedgerApiOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<ClusterHostingOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<DatabaseConnectionOptions>>().Value;
+            Assert.NotNull(DeploymentProfile.SettingsOf(profile));
+        }
+
+        Assert.Empty(DeploymentProfile.SettingsOf(DeploymentProfile.InMemory));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task The_two_region_profile_carries_the_settings_on_the_failover_path_of_docs_failover_md()
+    {
+        var configuration = Effective(DeploymentProfile.TwoRegion, []);
+        var membership = configuration.GetSection("Cluster:Membership").Get<ClusterMembershipOptions>()!;
+        var messaging = configuration.GetSection("Cluster:Messaging").Get<SiloMessagingOptions>()!;
+        var connection = configuration.GetSection(DatabaseConnectionOptions.SectionName).Get<DatabaseConnectionOptions>()!;
+        var regions = configuration.GetSection(RegionOptions.SectionName).Get<RegionOptions>()!;
+        var wait = configuration.GetSection(MembershipWaitOptions.SectionName).Get<MembershipWaitOptions>()!;
+        var fence = configuration.GetSection(ReplicationFenceOptions.SectionName).Get<ReplicationFenceOptions>()!;
+        var api = configuration.GetSection(LedgerApiOptions.SectionName).Get<LedgerApiOptions>()!;
+
+        Assert.Equal(TimeSpan.FromSeconds(1), membership.ProbeTimeout);
+        Assert.Equal(3, membership.NumMissedProbesLimit);
+        Assert.Equal(2, membership.NumVotesForDeathDeclaration);
+        Assert.Equal(TimeSpan.FromSeconds(2), membership.TableRefreshTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), membership.IAmAliveTablePublishTimeout);
+        Assert.False(membership.EnableConnectionLivenessCheck);
+        Assert.Equal(TimeSpan.FromSeconds(30), membership.DeathVoteExpirationTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), messaging.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), messaging.PlacementTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), regions.PrimaryCheckInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), regions.MaxStaleness);
+        Assert.Equal(TimeSpan.FromSeconds(20), wait.PrimaryWait);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), wait.RetryDelay);
+        Assert.True(fence.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(1), fence.Wait);
+        Assert.Equal(TimeSpan.FromSeconds(3), api.AnswerTimeout);
+        Assert.False(configuration.GetValue<bool>("Dashboard:Enabled"));
+
+        var driver = new NpgsqlConnectionStringBuilder(connection.Apply("Host=pg-b,pg-a;Username=ledger;Password=x;Database=ledger"));
+        Assert.Equal("primary", driver.TargetSessionAttributes);
+        Assert.Equal(1, driver.Timeout);
+        Assert.Equal(3, driver.CommandTimeout);
+        Assert.Equal(-1, driver.CancellationTimeout);
+        Assert.Equal(1, driver.KeepAlive);
+        Assert.Equal(1, driver.HostRecheckSeconds);
+        Assert.Equal(40, driver.MaxPoolSize);
+        Assert.Equal("pg-b,pg-a", driver.Host);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Arguments_and_environment_override_the_profile_and_the_profile_overrides_appsettings()
+    {
+        var configuration = Effective(DeploymentProfile.TwoRegion, ["--Api:AnswerTimeout=00:00:04"]);
+
+        Assert.Equal("00:00:04", configuration["Api:AnswerTimeout"]);
+        Assert.Equal("Warning", configuration["Logging:LogLevel:Default"]); // appsettings.json says Information
+        Assert.Equal("two-region", configuration[DeploymentProfile.Key]);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task An_unknown_profile_stops_the_build_naming_the_key_and_the_profiles()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => LedgerSiloHost.Build(["--urls", "http://127.0.0.1:0", "--Profile=three-region"]));
+
+        Assert.Contains("Profile 'three-region'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("in-memory, single-region, two-region", error.Message, StringComparison.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    [Theory(Timeout = TestTimeouts.Host)]
+    [InlineData("in-memory", "--Database:ConnectionString=Host=127.0.0.1;Username=ledger", "is set but Profile is 'in-memory'")]
+    [InlineData("single-region", null, "Profile 'single-region' keeps everything in PostgreSQL: set Database:ConnectionString")]
+    [InlineData("two-region", null, "Profile 'two-region' keeps everything in PostgreSQL: set Database:ConnectionString")]
+    [InlineData("single-region", "--Database:ConnectionString=Host=127.0.0.1;Username=ledger;Timeout=9", "'Timeout' is set both in Database:ConnectionString and in Database:Connection:ConnectTimeout")]
+    [InlineData("two-region", "--Database:ConnectionString=Host=127.0.0.1;Username=ledger;Target Session Attributes=any", "'Target Session Attributes' is set both")]
+    public async Task A_profile_and_a_connection_string_that_disagree_stop_the_start_saying_how_to_fix_it(string profile, string? connectionString, string message)
+    {
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--Profile={profile}", $"--Cluster:SiloPort={FreePorts.Next()}", $"--Cluster:GatewayPort={FreePorts.Next()}"];
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = LedgerSiloHost.Build(connectionString is null ? args : [.. args, connectionString]);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Driver_settings_map_to_npgsql_keywords_in_their_units_and_unset_ones_keep_the_connection_string()
+    {
+        var options = new DatabaseConnectionOptions
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            CancellationTimeout = TimeSpan.FromMilliseconds(750),
+        };
+
+        var driver = new NpgsqlConnectionStringBuilder(options.Apply("Host=db;Username=u;Command Timeout=7;Timeout=2"));
+
+        Assert.Equal(2, driver.Timeout);
+        Assert.Equal(750, driver.CancellationTimeout);
+        Assert.Equal(7, driver.CommandTimeout);
+        Assert.Equal(new NpgsqlConnectionStringBuilder().MaxPoolSize, driver.MaxPoolSize);
+        Assert.Empty(options.Conflicts("Host=db;Timeout=2"));
+        Assert.Single(options.Conflicts("Host=db;Timeout=3"));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The configuration a silo would run with: appsettings.json, the profile, then the arguments.</summary>
+    internal static IConfigurationRoot Effective(string profile, IEnumerable<string> arguments)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
+        configuration.AddCommandLine([$"--Profile={profile}", .. arguments]);
+        configuration.AddLedgerProfile();
+        return configuration;
+    }
+}

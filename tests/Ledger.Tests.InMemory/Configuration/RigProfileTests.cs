@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Configuration;
+using MultiCloud.RegionsRig;
+using MultiCloud.ServiceDefaults;
+using MultiCloud.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace MultiCloud.Tests.Configuration;
+
+/// <summary>
+/// The two-region rig (tools/RegionsRig) runs what ships: each of its silos gets the shipped two-region profile and
+/// overrides only addresses, names and the password. Compared key by key: the configuration a rig silo runs with, and
+/// the configuration of the profile alone, differ only in those keys.
+/// </summary>
+public sealed class RigProfileTests
+{
+    /// <summary>What the rig may set: where a silo listens and what it is called, where the database is and who logs in.</summary>
+    private static readonly HashSet<string> AddressesAndNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "urls",
+        "Cluster:ClusterId",
+        "Cluster:ServiceId",
+        "Cluster:SiloPort",
+        "Cluster:GatewayPort",
+        "Cluster:AdvertisedAddress",
+        "Cluster:SiloName",
+        "Regions:Region",
+        "Database:ConnectionString",
+    };
+
+    /// <summary>Connection-string keys that are addresses, names or credentials (everything else is the profile's).</summary>
+    private static readonly HashSet<string> ConnectionAddressesAndNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Port", "Username", "Password", "Database",
+    };
+
+    [Theory(Timeout = TestTimeouts.Unit)]
+    [InlineData("a", 0)]
+    [InlineData("b", 1)]
+    public Task A_rig_silo_runs_the_two_region_profile_and_overrides_only_addresses_and_names(string region, int index)
+    {
+        var silo = new SiloSpec(region, index, "mcr-ledger");
+        var arguments = SiloOptions.Arguments(silo, ClusterTopology.OneCluster, []);
+
+        var rig = Flatten(ProfileTests.Effective(DeploymentProfile.TwoRegion, arguments));
+        var profile = Flatten(ProfileTests.Effective(DeploymentProfile.TwoRegion, []));
+
+        var differing = rig.Keys.Union(profile.Keys, StringComparer.OrdinalIgnoreCase)
+            .Where(key => !string.Equals(rig.GetValueOrDefault(key), profile.GetValueOrDefault(key), StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(SiloOptions.Profile, rig[DeploymentProfile.Key]);
+        Assert.All(differing, key => Assert.Contains(key, AddressesAndNames));
+        Assert.Contains("Regions:Region", differing, StringComparer.OrdinalIgnoreCase);
+
+        var connection = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = rig["Database:ConnectionString"] };
+        Assert.All(connection.Keys.Cast<string>(), key => Assert.Contains(key, ConnectionAddressesAndNames));
+        Assert.StartsWith(silo.Region.Address.ToString(), new NpgsqlConnectionStringBuilder(rig["Database:ConnectionString"]).Host, StringComparison.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task The_rig_sets_only_runtime_settings_of_its_shared_machine_in_a_silo_environment()
+    {
+        // Four silos, three etcd members, two PostgreSQL servers and the clients share two cores: the GC mode is the
+        // machine's business, not the service's configuration. Nothing in the environment reaches the service's keys.
+        Assert.Equal(
+            ["DOTNET_ENVIRONMENT", "DOTNET_gcConcurrent", "DOTNET_gcServer", "HOME"],
+            RegionsEnvironment.SiloEnvironment.Keys.Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, $"appsettings.{RegionsEnvironment.SiloEnvironment["DOTNET_ENVIRONMENT"]}.json")));
+        return Task.CompletedTask;
+    }
+
+    private static Dictionary<string, string?> Flatten(IConfiguration configuration)
+        => configuration.AsEnumerable().Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+}

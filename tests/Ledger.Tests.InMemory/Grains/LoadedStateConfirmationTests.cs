@@ -1,0 +1,81 @@
+using MultiCloud.Grains.Interfaces;
+using MultiCloud.Tests.Infrastructure;
+using Xunit;
+
+namespace MultiCloud.Tests.Grains;
+
+/// <summary>
+/// A state read from storage may be a commit that only a primary cut off from its synchronous standby has; answering
+/// from it could acknowledge what failover then loses. Grains write a loaded state back before any answer rests on it,
+/// so while writes fail (the isolated primary cannot reach its standby) nothing is answered from a reload.
+/// </summary>
+public sealed class LoadedStateConfirmationTests : IAsyncLifetime
+{
+    private LedgerCluster _cluster = null!;
+
+    private IClusterClient Grains => _cluster.Client;
+
+    public async ValueTask InitializeAsync() => _cluster = await LedgerCluster.StartInMemoryAsync(silos: 1);
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+
+    [Fact(Timeout = TestTimeouts.Host)]
+    public async Task A_reloaded_completed_operation_is_replayed_only_after_its_state_is_written_back()
+    {
+        var from = await Grains.OpenWithAsync(1_000);
+        var to = await Grains.OpenAsync();
+        var key = LedgerActions.NewKey();
+        var command = new TransferCommand(from, to, 300);
+        var first = await Grains.ExecuteAsync(command, key);
+        await CollectActivationsAsync();
+        _cluster.Gate.BeforeWrite = (state, grainId) => state == "ledger-operation" && grainId.Key.ToString() == key
+            ? Task.FromException(new InvalidOperationException("injected: the write-back cannot reach the synchronous standby"))
+            : Task.CompletedTask;
+
+        var unconfirmed = await Grains.ExecuteAsync(command, key);
+        var unconfirmedGet = await Grains.GetGrain<ILedgerOperationGrain>(key).GetAsync();
+        _cluster.Gate.BeforeWrite = null;
+        await CollectActivationsAsync();
+        var replay = await Grains.ExecuteAsync(command, key);
+
+        Assert.Equal(OperationReplyStatus.Completed, first.Status);
+        Assert.Equal(OperationReplyStatus.OutcomeUnknown, unconfirmed.Status);
+        Assert.Null(unconfirmed.Result);
+        Assert.Equal(OperationReplyStatus.OutcomeUnknown, unconfirmedGet?.Status);
+        Assert.Equal(OperationReplyStatus.Completed, replay.Status);
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.Result?.Transfer?.Id, replay.Result?.Transfer?.Id);
+        Assert.Equal(700, await Grains.BalanceAsync(from));
+        Assert.Equal(300, await Grains.BalanceAsync(to));
+        await Grains.AssertReconcilesAsync();
+    }
+
+    [Fact(Timeout = TestTimeouts.Host)]
+    public async Task A_reloaded_account_answers_a_retried_posting_already_applied_only_after_its_state_is_written_back()
+    {
+        var account = await Grains.OpenWithAsync(1_000);
+        var deposit = await Grains.ExecuteOkAsync(new DepositCommand(account, 50));
+        var entry = deposit.Entry!;
+        await CollectActivationsAsync();
+        _cluster.Gate.BeforeWrite = (state, grainId) => state == "ledger-account" && grainId.GetGuidKey() == account
+            ? Task.FromException(new InvalidOperationException("injected: the write-back cannot reach the synchronous standby"))
+            : Task.CompletedTask;
+        var retry = new Posting(entry.OperationId, EntryKind.Deposit, 50, null, null, IsRetry: true);
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.GetGrain<IAccountGrain>(account).PostAsync(retry));
+        var noBalance = await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.BalanceAsync(account));
+        _cluster.Gate.BeforeWrite = null;
+        var found = await Grains.GetGrain<IAccountGrain>(account).PostAsync(retry);
+
+        Assert.True(refused.OutcomeUnknown);
+        Assert.True(noBalance.OutcomeUnknown);
+        Assert.Null(found.Error);
+        Assert.Equal(entry.Sequence, found.Entry?.Sequence);
+        Assert.Equal(1_050, await Grains.BalanceAsync(account));
+        Assert.Equal(2, (await Grains.EntriesAsync(account)).Count);
+        await Grains.AssertReconcilesAsync();
+    }
+
+    private Task CollectActivationsAsync()
+        => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+}

@@ -1,0 +1,44 @@
+using MultiCloud.Tests.Infrastructure;
+using Xunit;
+
+namespace MultiCloud.Tests;
+
+/// <summary>A hang must fail its test, not stall CI: every test of this assembly has a timeout.</summary>
+public sealed class TimeoutCoverageTests
+{
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Every_test_in_this_assembly_has_a_timeout()
+    {
+        var assembly = typeof(TimeoutCoverageTests).Assembly;
+
+        Assert.True(TimeoutCoverage.CountIn(assembly) > 1, "the scan found no tests besides this one");
+        Assert.Empty(TimeoutCoverage.MissingIn(assembly));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task The_check_names_a_fact_a_theory_and_a_property_without_a_timeout()
+    {
+        var missing = TimeoutCoverage.MissingIn([typeof(WithoutTimeouts)]);
+
+        Assert.Equal(
+            [$"{typeof(WithoutTimeouts).FullName}.{nameof(WithoutTimeouts.Fact)}", $"{typeof(WithoutTimeouts).FullName}.{nameof(WithoutTimeouts.Property)}", $"{typeof(WithoutTimeouts).FullName}.{nameof(WithoutTimeouts.Theory)}"],
+            missing);
+        Assert.Empty(TimeoutCoverage.MissingIn([typeof(TimeoutCoverageTests)]));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tests with no timeout; abstract, so xUnit never runs them: only the check above reads them.</summary>
+    public abstract class WithoutTimeouts
+    {
+        [Fact]
+        public static Task Fact() => Task.CompletedTask;
+
+        [Theory]
+        [InlineData(1)]
+        public static Task Theory(int value) => Task.FromResult(value);
+
+        [FsCheck.Xunit.Property]
+        public static bool Property(int value) => Math.Abs((long)value) >= 0;
+    }
+}

@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MultiCloud.RegionsRig;
+
+/// <summary>
+/// One bank drill: builds the two regions with silos, opens and funds accounts, runs a bank client in each region
+/// (transfers and balance reads over HTTP with idempotency keys), injects the fault, heals it (for a lost region:
+/// restart, rejoin, planned switchover back under the workload), stops the clients, runs the checker, builds the
+/// timeline and removes the environment — pass or fail (files kept when it failed).
+/// </summary>
+/// <param name="options">The environment.</param>
+/// <param name="silos">The silos.</param>
+/// <param name="log">Progress lines.</param>
+public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<string> log)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Accounts the clients move money between. Default 20.</summary>
+    public int Accounts { get; init; } = 20;
+
+    /// <summary>Opening deposit of each account, minor units. Default 100,000 (transfers are up to 20,000, so some are refused).</summary>
+    public long InitialBalance { get; init; } = 100_000;
+
+    /// <summary>Workload before the fault. Default 8 s.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>How long a fault that is healed (frozen silo, partition, database faults) is held. Default 20 s.</summary>
+    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Workload after recovery before the clients stop. Default 10 s.</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Workers per client. Default 4.</summary>
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Keep the logs of a run that passed too (in <c>/tmp/multicloud-bank-runs</c>); a failed run's are always kept.</summary>
+    public bool KeepLogs { get; init; }
+
+    /// <summary>Runs the drill; writes the timeline plot to <paramref name="plotPath"/> when given.</summary>
+    public async Task<BankDrillReport> RunAsync(FaultKind fault, string? plotPath, CancellationToken cancellationToken)
+    {
+        var env = await RegionsEnvironment.UpAsync(options, log, cancellationToken);
+        var events = new List<DrillEvent>();
+        var marks = new List<(double, string)>();
+        var stopFile = Path.Combine(options.Directory, "bank.stop");
+        var clients = new List<string>();
+        long faultAt = 0;
+        double Since() => (Now() - faultAt) / 1000.0;
+        void Event(string what, bool mark = false)
+        {
+            var at = faultAt == 0 ? 0 : Math.Round(Since(), 2);
+            lock (events)
+            {
+                events.Add(new DrillEvent(at, what));
+                if (mark)
+                {
+                    marks.Add((at, what));
+                }
+            }
+
+            log($"bank {fault}: {(faultAt == 0 ? string.Empty : $"+{at:0.0} s ")}{what}");
+        }
+
+        var failed = true;
+        var peakRss = new Dictionary<string, long>(StringComparer.Ordinal);
+        var falseDeaths = new List<string>();
+        using var sampling = new CancellationTokenSource();
+        using var supervising = new CancellationTokenSource();
+        var sampler = Task.CompletedTask;
+        var supervisor = Task.CompletedTask;
+        try
+        {
+            await env.StartSilosAsync(silos, cancellationToken);
+            sampler = SampleRssAsync(env, peakRss, sampling.Token);
+            var accounts = await OpenAccountsAsync(env.Silos[0].Api, cancellationToken);
+            var accountsFile = Path.Combine(options.Directory, "accounts.txt");
+            await File.WriteAllLinesAsync(accountsFile, accounts.Select(a => a.ToString()), cancellationToken);
+            Event($"{accounts.Length} accounts opened with {InitialBalance} each");
+            StartClient(env, Region.A, "a", accountsFile, stopFile, clients);
+            StartClient(env, Region.B, "b", accountsFile, stopFile, clients);
+            await Task.Delay(Warmup, cancellationToken);
+
+            faultAt = Now();
+            await env.InjectAsync(fault);
+            Event($"fault injected: {fault}", mark: true);
+            string? afterFailover = null, afterFailback = null;
+            long switchoverAt = 0;
+            switch (fault)
+            {
+                case FaultKind.KillRegionA or FaultKind.LoseRegionA:
+                    await Task.Delay(TimeSpan.FromSeconds(25), cancellationToken);
+                    afterFailover = await PlacementAsync(env.SilosIn(Region.B).Select(s => s.Api), cancellationToken);
+                    Event($"activations: {afterFailover}");
+                    await env.HealAsync(fault);
+                    Event("region A restarted", mark: true);
+                    await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+                    foreach (var silo in env.SilosIn(Region.A))
+                    {
+                        await env.WaitUntilSiloReadyAsync(silo, TimeSpan.FromSeconds(60), cancellationToken);
+                    }
+
+                    Event("region A rejoined: synchronous standby, silos ready");
+                    StartClient(env, Region.A, "a2", accountsFile, stopFile, clients);
+                    await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+                    switchoverAt = Now();
+                    await env.SwitchoverAsync(Region.A);
+                    Event("planned switchover to region A requested", mark: true);
+                    await env.WaitUntilAsync("region A to lead again", TimeSpan.FromSeconds(60), async () => await env.LeaderRegionAsync() == Region.A, cancellationToken);
+                    Event("region A leads");
+                    break;
+                case FaultKind.KillSilo:
+                    await Task.Delay(Hold / 2, cancellationToken);
+                    await env.HealAsync(fault);
+                    Event($"{env.FaultedSilo} restarted", mark: true);
+                    break;
+                default:
+                    await Task.Delay(Hold, cancellationToken);
+                    await env.HealAsync(fault);
+                    Event("healed", mark: true);
+                    break;
+            }
+
+            supervisor = env.SuperviseSilosAsync(silo =>
+            {
+                Event($"{silo} had exited (declared dead); restarted as a new silo");
+                if (!Targeted(fault, silo, env.FaultedSilo))
+                {
+                    lock (falseDeaths)
+                    {
+                        falseDeaths.Add(silo);
+                    }
+                }
+            }, supervising.Token);
+            await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180), cancellationToken);
+            foreach (var silo in env.Silos)
+            {
+                await env.WaitUntilSiloReadyAsync(silo, TimeSpan.FromSeconds(90), cancellationToken, failIfExited: false);
+            }
+
+            Event("database healthy, every silo ready");
+            await Task.Delay(Cooldown, cancellationToken);
+            if (switchoverAt != 0)
+            {
+                afterFailback = await PlacementAsync(env.Silos.Select(s => s.Api), cancellationToken);
+                Event($"activations: {afterFailback}");
+            }
+
+            await File.WriteAllTextAsync(stopFile, "stop", cancellationToken);
+            await WaitForClientsAsync(env, clients, cancellationToken);
+            Event("clients stopped");
+            await sampling.CancelAsync();
+            await sampler;
+            await supervising.CancelAsync();
+            await supervisor;
+
+            var records = clients.SelectMany(c => ReadLog(ClientLog(c))).ToList();
+            var leader = await env.SelfReportedLeaderAsync() ?? throw new InvalidOperationException("No leader at the end of the drill.");
+            var check = await BankChecker.CheckAsync(records, accounts, InitialBalance * accounts.Length, leader, [.. env.Silos.Select(s => s.Api)], log, cancellationToken);
+            var outside = fault switch
+            {
+                FaultKind.KillRegionA or FaultKind.LoseRegionA or FaultKind.PartitionRegionA => records.Where(r => r.Client.StartsWith('b')).ToList(),
+                FaultKind.PartitionRegionB => records.Where(r => r.Client.StartsWith('a')).ToList(),
+                _ => records,
+            };
+            var timeline = BankTimeline.Build(outside, faultAt);
+            var all = BankTimeline.Build(records, faultAt);
+            double? switchoverRto = switchoverAt == 0 ? null : BankTimeline.Build(records.Where(r => r.StartMs >= switchoverAt).ToList(), switchoverAt).RtoSeconds;
+            var conflictsBySilo = env.Silos.Select(s => (s.Name, Count: CountConflicts(env.LogPath(s.Name)))).Where(c => c.Count > 0).ToDictionary(c => c.Name, c => c.Count);
+            var conflicts = conflictsBySilo.Values.Sum();
+            Event($"checked: {check.Acknowledged} acknowledged, {check.Failed} refused, {check.Unknown} unknown ({check.UnknownApplied} applied), " +
+                $"{check.AcknowledgedLost} acknowledged lost, {check.Reads} reads ({check.ReadsBackwards} backwards), RTO {timeline.RtoSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s, {conflicts} ETag conflicts");
+            var plot = Path.Combine(options.Directory, "timeline.png");
+            timeline.Plot(plot, marks);
+            if (plotPath is not null)
+            {
+                File.Copy(plot, plotPath, overwrite: true);
+            }
+
+            var report = new BankDrillReport(fault, silos.Topology, timeline.RtoSeconds, timeline.FirstSuccessSeconds, all.FailedAttempts, switchoverRto,
+                afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events);
+            failed = !report.Passed;
+            return report;
+        }
+        finally
+        {
+            await sampling.CancelAsync();
+            await supervising.CancelAsync();
+            await Task.WhenAll(sampler, supervisor).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (failed || KeepLogs)
+            {
+                // The next run reuses the directory: keep this run's logs (silos, clients, Patroni) apart.
+                var kept = Path.Combine(Path.GetTempPath(), failed ? "multicloud-bank-failed" : "multicloud-bank-runs", $"{options.Prefix}-{fault}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+                Directory.CreateDirectory(kept);
+                foreach (var file in Directory.EnumerateFiles(options.Directory).Where(f => f.EndsWith(".log", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal)))
+                {
+                    File.Copy(file, Path.Combine(kept, Path.GetFileName(file)), overwrite: true);
+                }
+
+                log($"bank {fault}: logs kept in {kept}");
+            }
+
+            await env.DownAsync();
+        }
+    }
+
+    private async Task<Guid[]> OpenAccountsAsync(Uri api, CancellationToken cancellationToken)
+    {
+        var accounts = new Guid[Accounts];
+        for (var i = 0; i < Accounts; i++)
+        {
+            using var open = new HttpRequestMessage(HttpMethod.Post, new Uri(api, "/accounts"))
+            {
+                Content = JsonContent.Create(new { owner = $"drill-{i}", currency = "EUR" }),
+            };
+            open.Headers.Add("Idempotency-Key", $"open-{i}");
+            using var opened = await Http.SendAsync(open, cancellationToken);
+            opened.EnsureSuccessStatusCode();
+            accounts[i] = (await opened.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetGuid();
+            using var fund = new HttpRequestMessage(HttpMethod.Post, new Uri(api, $"/accounts/{accounts[i]}/deposits"))
+            {
+                Content = JsonContent.Create(new { amount = InitialBalance }),
+            };
+            fund.Headers.Add("Idempotency-Key", $"fund-{i}");
+            using var funded = await Http.SendAsync(fund, cancellationToken);
+            funded.EnsureSuccessStatusCode();
+        }
+
+        return accounts;
+    }
+
+    /// <summary>Account activations per region, as the cluster reports them through the first front end that answers.</summary>
+    private static async Task<string> PlacementAsync(IEnumerable<Uri> frontEnds, CancellationToken cancellationToken)
+    {
+        foreach (var api in frontEnds)
+        {
+            try
+            {
+                var report = await Http.GetFromJsonAsync<JsonElement>(new Uri(api, "/ledger/placement"), cancellationToken);
+                var byRegion = report.GetProperty("silos").EnumerateArray()
+                    .GroupBy(s => s.GetProperty("region").GetString() ?? "?")
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => $"{g.Key}={g.Sum(s => s.GetProperty("accounts").GetInt32())}");
+                return $"{string.Join(" ", byRegion)} (primary {report.GetProperty("primaryRegion").GetString()})";
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+            {
+                // Next front end.
+            }
+        }
+
+        return "unknown (no front end answered)";
+    }
+
+    private void StartClient(RegionsEnvironment env, Region region, string name, string accountsFile, string stopFile, List<string> clients)
+    {
+        var own = env.SilosIn(region).ToList();
+        var targets = own.Concat(env.Silos.Where(s => s.Region != region)).Select(s => $"{s.Name}={s.Api}");
+        env.State.Pids[$"client-{name}"] = Shell.StartDetached(options.Namespace(region), null, Path.Combine(options.Directory, $"client-{name}.log"),
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            [typeof(BankDrill).Assembly.Location, "bank-client", "--name", name, "--targets", string.Join(',', targets), "--local-targets", own.Count.ToString(CultureInfo.InvariantCulture),
+                "--accounts", accountsFile, "--log", ClientLog(name), "--stop-file", stopFile, "--workers", Workers.ToString(CultureInfo.InvariantCulture), "--max-seconds", "900"]);
+        env.State.Save();
+        clients.Add(name);
+    }
+
+    /// <summary>Whether the fault cut <paramref name="silo"/> off (so that being declared dead is expected).</summary>
+    private static bool Targeted(FaultKind fault, string silo, string faultedSilo) => fault switch
+    {
+        FaultKind.KillSilo or FaultKind.FreezeSilo => silo == faultedSilo,
+        FaultKind.KillRegionA or FaultKind.LoseRegionA or FaultKind.PartitionRegionA => silo.StartsWith("silo-a", StringComparison.Ordinal),
+        FaultKind.PartitionRegionB => silo.StartsWith("silo-b", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    private string ClientLog(string name) => Path.Combine(options.Directory, $"client-{name}.jsonl");
+
+    private static async Task WaitForClientsAsync(RegionsEnvironment env, List<string> clients, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clients.Any(c => env.State.Pids.TryGetValue($"client-{c}", out var pid) && Shell.IsAlive(pid)))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(150))
+            {
+                throw new TimeoutException("A bank client did not stop within 150 s of the stop file.");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    private static async Task SampleRssAsync(RegionsEnvironment env, Dictionary<string, long> peak, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (silo, bytes) in env.SiloResidentBytes())
+            {
+                peak[silo] = Math.Max(peak.GetValueOrDefault(silo), bytes);
+            }
+
+            try
+            {
+                await Task.Delay(1000, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads a client's log.</summary>
+    public static IReadOnlyList<BankRecord> ReadLog(string path) => File.Exists(path)
+        ? [.. File.ReadLines(path).Where(l => l.Length > 0 && l[^1] == '}').Select(l => JsonSerializer.Deserialize<BankRecord>(l)!)]
+        : [];
+
+    private static int CountConflicts(string siloLog) => File.Exists(siloLog)
+        ? File.ReadLines(siloLog).Count(l => l.Contains("[1300]", StringComparison.Ordinal) || l.Contains("[1003]", StringComparison.Ordinal))
+        : 0;
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

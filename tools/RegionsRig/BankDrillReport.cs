@@ -1,0 +1,41 @@
+namespace MultiCloud.RegionsRig;
+
+/// <summary>
+/// The outcome of one bank drill: the ledger workload over HTTP in both regions while a fault is injected and healed.
+/// Times are seconds from the fault.
+/// </summary>
+/// <param name="Fault">The fault.</param>
+/// <param name="Topology">One cluster across regions, or one per region.</param>
+/// <param name="RtoSeconds">See <see cref="BankTimeline"/>: first 5 s window with ≥ 99 % of transfer attempts answered definitely, measured on the clients outside the faulted region for region faults (region B's for a lost or partitioned region A, region A's for a partitioned region B); null if never.</param>
+/// <param name="FirstSuccessSeconds">First acknowledged transfer after the first failed attempt.</param>
+/// <param name="FailedAttempts">Transfer attempts that failed (503, timeout, connection) after the fault, all clients.</param>
+/// <param name="SwitchoverRtoSeconds">For a lost region: the same RTO measured from the planned switchover back to region A.</param>
+/// <param name="PlacementAfterFailover">Account activations per region while the promoted primary served (e.g. <c>a=0 b=20</c>).</param>
+/// <param name="PlacementAfterFailback">Account activations per region at the end, after fail-back.</param>
+/// <param name="EtagConflicts">Storage writes refused for a stale ETag (event 1300) and stale memory found on a fenced re-read (event 1003), counted in the silos' logs: the ETag check catching a second activation or a stale one.</param>
+/// <param name="EtagConflictsBySilo">The same, per silo that logged them (silos with none left out).</param>
+/// <param name="FalseDeaths">Silos the fault did not target that were declared dead anyway (they stop on their own and the drill's supervisor restarts them): the cost of aggressive membership settings.</param>
+/// <param name="SiloPeakRssBytes">Peak resident memory of each silo during the drill, bytes.</param>
+/// <param name="Check">What the checker found.</param>
+/// <param name="Timeline">Per second from the fault, as plotted (clients outside the faulted region for region faults).</param>
+/// <param name="Events">The drill's events.</param>
+public sealed record BankDrillReport(
+    FaultKind Fault,
+    ClusterTopology Topology,
+    double? RtoSeconds,
+    double? FirstSuccessSeconds,
+    int FailedAttempts,
+    double? SwitchoverRtoSeconds,
+    string? PlacementAfterFailover,
+    string? PlacementAfterFailback,
+    int EtagConflicts,
+    IReadOnlyDictionary<string, int> EtagConflictsBySilo,
+    IReadOnlyList<string> FalseDeaths,
+    IReadOnlyDictionary<string, long> SiloPeakRssBytes,
+    BankCheckResult Check,
+    IReadOnlyList<BankSecond> Timeline,
+    IReadOnlyList<DrillEvent> Events)
+{
+    /// <summary>True when every invariant held and the workload recovered.</summary>
+    public bool Passed => Check.Violations.Count == 0 && RtoSeconds is not null;
+}

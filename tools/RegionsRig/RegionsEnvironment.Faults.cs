@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Net;
+using Polly;
+
+namespace MultiCloud.RegionsRig;
+
+/// <content>Fault injection and healing.</content>
+public sealed partial class RegionsEnvironment
+{
+    private Region? _faultedPrimary;
+
+    /// <summary>The silo that <see cref="FaultKind.KillSilo"/> and <see cref="FaultKind.FreezeSilo"/> hit. Default <c>silo-a0</c>.</summary>
+    public string FaultedSilo { get; set; } = "silo-a0";
+
+    /// <summary>Injects a fault. Faults that target "the primary" pick the region leading right now.</summary>
+    /// <exception cref="InvalidOperationException">There is no leader to fault.</exception>
+    public async Task InjectAsync(FaultKind fault)
+    {
+        switch (fault)
+        {
+            case FaultKind.KillRegionA:
+                await KillNamespaceAsync(Region.A);
+                break;
+            case FaultKind.StopPrimaryPostgres:
+                _faultedPrimary = await RequireLeaderAsync();
+                await Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups",
+                    Path.Combine(PostgresBin, "pg_ctl"), "-D", DataDirectory(_faultedPrimary), "-m", "immediate", "-w", "stop"], check: false);
+                break;
+            case FaultKind.KillPrimaryPatroni:
+                _faultedPrimary = await RequireLeaderAsync();
+                Shell.Signal(State.Pids[$"patroni-{_faultedPrimary.Key}"], "KILL");
+                break;
+            case FaultKind.FreezePrimaryPostmaster:
+                _faultedPrimary = await RequireLeaderAsync();
+                Shell.Signal(PostmasterPid(_faultedPrimary), "STOP");
+                break;
+            case FaultKind.PartitionRegionA:
+                await PartitionAsync(Region.A);
+                break;
+            case FaultKind.PartitionRegionB:
+                await PartitionAsync(Region.B);
+                break;
+            case FaultKind.StopEtcdMember:
+                Shell.Signal(State.Pids[$"etcd-{Region.Witness.Key}"], "KILL");
+                break;
+            case FaultKind.LoseRegionA:
+                await IsolateAsync(Region.A);
+                await KillNamespaceAsync(Region.A);
+                break;
+            case FaultKind.KillSilo:
+                Shell.Signal(SiloPid(FaultedSilo), "KILL");
+                break;
+            case FaultKind.FreezeSilo:
+                Shell.Signal(SiloPid(FaultedSilo), "STOP");
+                break;
+        }
+
+        _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")}");
+    }
+
+    /// <summary>Undoes a fault: removes partitions, resumes a frozen postmaster, restarts killed processes.</summary>
+    public async Task HealAsync(FaultKind fault)
+    {
+        switch (fault)
+        {
+            case FaultKind.KillRegionA:
+                RestartRegion(Region.A);
+                break;
+            case FaultKind.LoseRegionA:
+                await Shell.InNamespaceAsync(Options.Namespace(Region.A), "iptables", ["-F", PartitionChain]);
+                RestartRegion(Region.A);
+                break;
+            case FaultKind.KillSilo:
+                StartSilo(State.Silos.Single(s => s.Name == FaultedSilo));
+                break;
+            case FaultKind.FreezeSilo:
+                Shell.Signal(SiloPid(FaultedSilo), "CONT");
+                break;
+            case FaultKind.KillPrimaryPatroni:
+                StartPatroni(_faultedPrimary ?? Region.A);
+                break;
+            case FaultKind.FreezePrimaryPostmaster:
+                Shell.Signal(PostmasterPid(_faultedPrimary ?? Region.A), "CONT");
+                break;
+            case FaultKind.PartitionRegionA:
+            case FaultKind.PartitionRegionB:
+                foreach (var region in Region.All)
+                {
+                    await Shell.InNamespaceAsync(Options.Namespace(region), "iptables", ["-F", PartitionChain]);
+                }
+
+                break;
+            case FaultKind.StopEtcdMember:
+                StartEtcd(Region.Witness, initial: false);
+                break;
+        }
+
+        _log($"heal: {fault}");
+    }
+
+    /// <summary>
+    /// A planned switchover through Patroni's REST API: the leader hands over to <paramref name="candidate"/>. Patroni
+    /// refuses (412) a candidate that its leader does not yet list as the synchronous standby, which a member that has
+    /// just rejoined can be for a few seconds after it streams again (the leader updates its sync key on its next loop):
+    /// that refusal is retried for up to 30 s, any other is final.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Patroni refused.</exception>
+    public async Task SwitchoverAsync(Region candidate)
+    {
+        var leader = await RequireLeaderAsync();
+        var pipeline = new ResiliencePipelineBuilder<(HttpStatusCode Status, string Body)>()
+            .AddRetry(new()
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Status: HttpStatusCode.PreconditionFailed, Body: var text }
+                    && text.Contains("sync_standby", StringComparison.Ordinal)),
+                MaxRetryAttempts = 30,
+                Delay = TimeSpan.FromSeconds(1),
+                BackoffType = DelayBackoffType.Constant,
+                OnRetry = args =>
+                {
+                    _log($"switchover: {candidate.Member} is not the synchronous standby yet; retrying ({args.AttemptNumber + 1})");
+                    return default;
+                },
+            })
+            .Build();
+        var (status, body) = await pipeline.ExecuteAsync(async ct =>
+        {
+            using var response = await SwitchoverHttp.PostAsync($"http://{leader.Address}:8008/switchover",
+                new StringContent($"{{\"leader\":\"{leader.Member}\",\"candidate\":\"{candidate.Member}\"}}", System.Text.Encoding.UTF8, "application/json"), ct);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        });
+        if ((int)status is < 200 or > 299)
+        {
+            throw new InvalidOperationException($"Switchover to {candidate.Member} refused: {(int)status} {body}");
+        }
+
+        _log($"switchover: {leader.Member} -> {candidate.Member}: {body.Trim()}");
+    }
+
+    /// <summary>The pid of a region's postmaster (first line of postmaster.pid).</summary>
+    public int PostmasterPid(Region region)
+        => int.Parse(File.ReadLines(Path.Combine(DataDirectory(region), "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
+    private async Task<Region> RequireLeaderAsync()
+        => await LeaderRegionAsync() ?? throw new InvalidOperationException("There is no leader to fault.");
+
+    private async Task KillNamespaceAsync(Region region)
+    {
+        var pids = await Shell.RunAsync("ip", ["netns", "pids", Options.Namespace(region)], check: false);
+        foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Shell.Signal(int.Parse(pid, CultureInfo.InvariantCulture), "KILL");
+        }
+    }
+
+    /// <summary>Restarts every process of a region after it was killed: relay, etcd member, Patroni, its silos.</summary>
+    private void RestartRegion(Region region)
+    {
+        StartRelay(region);
+        StartEtcd(region, initial: false);
+        StartPatroni(region);
+        foreach (var silo in SilosIn(region))
+        {
+            StartSilo(silo);
+        }
+    }
+
+    private int SiloPid(string silo)
+        => State.Pids.TryGetValue(silo, out var pid) ? pid : throw new InvalidOperationException($"There is no silo '{silo}' (silos: {string.Join(", ", State.Silos.Select(s => s.Name))}).");
+
+    /// <summary>Drops every packet between a namespace and every other address of the range (the root namespace included).</summary>
+    private async Task IsolateAsync(Region region)
+    {
+        var ns = Options.Namespace(region);
+        var own = region.Address.ToString();
+        // iptables takes one -s per rule: let the namespace's own traffic through first, then drop the range.
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", own, "-d", own, "-j", "RETURN"]);
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", "198.18.0.0/24", "-j", "DROP"]);
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", "198.18.0.0/24", "-j", "DROP"]);
+    }
+
+    private async Task PartitionAsync(Region isolated)
+    {
+        var ns = Options.Namespace(isolated);
+        foreach (var other in Region.All.Where(r => r != isolated))
+        {
+            await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", other.Address.ToString(), "-j", "DROP"]);
+            await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", other.Address.ToString(), "-j", "DROP"]);
+        }
+    }
+}

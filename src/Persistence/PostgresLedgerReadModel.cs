@@ -18,7 +18,7 @@ namespace MultiCloud.Persistence;
 /// </summary>
 /// <param name="dataSource">The shared data source.</param>
 /// <param name="clusterOptions">Gives the ServiceId that scopes every row.</param>
-/// <param name="options">The fence of client reads (<c>Database:ReadModel</c>).</param>
+/// <param name="options">The fence of client reads (<c>Regions:ReplicationFence</c>).</param>
 public sealed class PostgresLedgerReadModel(NpgsqlDataSource dataSource, IOptions<ClusterOptions> clusterOptions, IOptions<ReplicationFenceOptions> options) : ILedgerReadModel
 {
     private const string EntryColumns =

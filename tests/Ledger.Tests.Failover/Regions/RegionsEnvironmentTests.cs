@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using MultiCloud.RegionsRig;
 using MultiCloud.Tests.Infrastructure;
 using Xunit;
@@ -85,9 +86,14 @@ public sealed class RegionsEnvironmentTests
         }
     }
 
+    /// <summary>
+    /// Copies the rig as it was built (tools/RegionsRig's own output, which <c>scripts/regions</c> runs: this project's
+    /// output holds the rig's assembly but resolves some of its dependencies from the ASP.NET shared framework instead).
+    /// </summary>
     private static async Task<string> CopyToolToAsync(string directory)
     {
-        var source = Path.GetDirectoryName(typeof(RegionsEnvironment).Assembly.Location)!;
+        var source = typeof(RegionsEnvironmentTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RegionsRigOutput").Value!;
         var deps = Path.Combine(source, "MultiCloud.RegionsRig.deps.json");
         using var document = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(deps));
         var files = new HashSet<string>(StringComparer.Ordinal) { "MultiCloud.RegionsRig.deps.json", "MultiCloud.RegionsRig.runtimeconfig.json" };

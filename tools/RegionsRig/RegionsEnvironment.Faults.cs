@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
+using Npgsql;
 using Polly;
 
 namespace MultiCloud.RegionsRig;
@@ -102,7 +104,8 @@ public sealed partial class RegionsEnvironment
     /// A planned switchover through Patroni's REST API: the leader hands over to <paramref name="candidate"/>. Patroni
     /// refuses (412) a candidate that its leader does not yet list as the synchronous standby, which a member that has
     /// just rejoined can be for a few seconds after it streams again (the leader updates its sync key on its next loop):
-    /// that refusal is retried for up to 30 s, any other is final.
+    /// that refusal is retried for up to 60 s, with a write on the leader before each retry (the leader names a new
+    /// synchronous standby once it has confirmed a commit), any other is final.
     /// </summary>
     /// <exception cref="InvalidOperationException">Patroni refused.</exception>
     public async Task SwitchoverAsync(Region candidate)
@@ -113,13 +116,13 @@ public sealed partial class RegionsEnvironment
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Status: HttpStatusCode.PreconditionFailed, Body: var text }
                     && text.Contains("sync_standby", StringComparison.Ordinal)),
-                MaxRetryAttempts = 30,
+                MaxRetryAttempts = 60,
                 Delay = TimeSpan.FromSeconds(1),
                 BackoffType = DelayBackoffType.Constant,
-                OnRetry = args =>
+                OnRetry = async args =>
                 {
-                    _log($"switchover: {candidate.Member} is not the synchronous standby yet; retrying ({args.AttemptNumber + 1})");
-                    return default;
+                    _log($"switchover: {candidate.Member} is not the synchronous standby yet; retrying ({args.AttemptNumber + 1}); cluster: {JsonSerializer.Serialize(await ClusterAsync())}");
+                    await WriteOnAsync(leader);
                 },
             })
             .Build();
@@ -131,10 +134,26 @@ public sealed partial class RegionsEnvironment
         });
         if ((int)status is < 200 or > 299)
         {
-            throw new InvalidOperationException($"Switchover to {candidate.Member} refused: {(int)status} {body}");
+            throw new InvalidOperationException($"Switchover to {candidate.Member} refused: {(int)status} {body}; cluster: {JsonSerializer.Serialize(await ClusterAsync())}");
         }
 
         _log($"switchover: {leader.Member} -> {candidate.Member}: {body.Trim()}");
+    }
+
+    /// <summary>One small committed write on a region's server (a failure is only logged: this nudges, it checks nothing).</summary>
+    private async Task WriteOnAsync(Region region)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(DirectConnectionString(region));
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS rig_nudge (at timestamptz); INSERT INTO rig_nudge VALUES (now())", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException exception)
+        {
+            _log($"nudge on {region.Member} failed: {exception.Message}");
+        }
     }
 
     /// <summary>The pid of a region's postmaster (first line of postmaster.pid).</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MultiCloud.ApiFrontend.Contracts;
+using MultiCloud.Persistence;
 using MultiCloud.Regions;
 using MultiCloud.Regions.Fencing;
 using MultiCloud.Regions.Membership;
@@ -149,6 +151,21 @@ public sealed class ProfileTests
         Assert.Empty(options.Conflicts("Host=db;Timeout=2"));
         Assert.Single(options.Conflicts("Host=db;Timeout=3"));
         return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public async Task The_data_source_made_from_a_profile_keeps_pooled_sessions_and_their_plans()
+    {
+        // Returning a connection to the pool must not DISCARD ALL: that throws away the storage functions' cached plans
+        // (docs/benchmarks.md). Composing the profile's driver settings must not bring the reset back.
+        var connection = Effective(DeploymentProfile.TwoRegion, []).GetSection(DatabaseConnectionOptions.SectionName).Get<DatabaseConnectionOptions>()!;
+        var composed = connection.Apply("Host=pg-a,pg-b;Username=ledger;Password=x;Database=ledger");
+
+        await using var dataSource = PostgresSiloBuilderExtensions.CreateDataSource(composed, NullLoggerFactory.Instance);
+
+        var driver = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        Assert.True(driver.NoResetOnClose);
+        Assert.Equal(1, driver.Timeout);
     }
 
     /// <summary>The configuration a silo would run with: appsettings.json, the profile, then the arguments.</summary>

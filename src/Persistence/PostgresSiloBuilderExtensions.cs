@@ -102,6 +102,7 @@ public static class PostgresSiloBuilderExtensions
             o.DataSource = dataSource;
         }));
 
+        silo.Services.AddValidatedOptions<ReplicationFenceOptions>(ReplicationFenceOptions.SectionName);
         silo.Services.AddSingleton<ILedgerReadModel, PostgresLedgerReadModel>();
         silo.Services.AddSingleton<ILedgerProjection, DatabaseLedgerProjection>();
         silo.Services.TryAddSingleton<SchemaMigrator>();

@@ -23,7 +23,7 @@ public sealed class DatabaseConnectionOptions : IValidatableObject
         ErrorMessage = "Database:Connection:TargetSessionAttributes must be one of any, primary, standby, prefer-primary, prefer-standby, read-write, read-only.")]
     public string? TargetSessionAttributes { get; set; }
 
-    /// <summary>Longest wait for a connection to open (Npgsql <c>Timeout</c>, whole seconds, 1 s to 1 h).</summary>
+    /// <summary>Longest wait for a connection to open (Npgsql <c>Timeout</c>, whole seconds, 1 s to 1024 s, Npgsql's limit).</summary>
     public TimeSpan? ConnectTimeout { get; set; }
 
     /// <summary>Longest wait for one command (Npgsql <c>Command Timeout</c>, whole seconds, 1 s to 1 h).</summary>
@@ -119,9 +119,10 @@ public sealed class DatabaseConnectionOptions : IValidatableObject
                      (nameof(HostRecheck), HostRecheck),
                  })
         {
-            if (value is { } v && (v.Ticks % TimeSpan.TicksPerSecond != 0 || v < (name == nameof(KeepAlive) ? TimeSpan.Zero : TimeSpan.FromSeconds(1)) || v > TimeSpan.FromHours(1)))
+            var most = name == nameof(ConnectTimeout) ? TimeSpan.FromSeconds(1024) : TimeSpan.FromHours(1);
+            if (value is { } v && (v.Ticks % TimeSpan.TicksPerSecond != 0 || v < (name == nameof(KeepAlive) ? TimeSpan.Zero : TimeSpan.FromSeconds(1)) || v > most))
             {
-                yield return new ValidationResult($"{SectionName}:{name} must be whole seconds between {(name == nameof(KeepAlive) ? "0" : "1 s")} and 1 hour (was {v}).", [name]);
+                yield return new ValidationResult($"{SectionName}:{name} must be whole seconds between {(name == nameof(KeepAlive) ? "0" : "1 s")} and {most.TotalSeconds:0} s (was {v}).", [name]);
             }
         }
 

@@ -45,8 +45,16 @@ public static class DatabaseOptionsRegistration
                 return ValidateOptionsResult.Skip;
             }
 
-            var conflicts = options.Conflicts(connectionString);
-            return conflicts.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(conflicts);
+            try
+            {
+                var conflicts = options.Conflicts(connectionString);
+                return conflicts.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(conflicts);
+            }
+            catch (ArgumentException exception)
+            {
+                // The driver refuses a keyword or a value of the connection string itself.
+                return ValidateOptionsResult.Fail($"Database:ConnectionString is not a valid Npgsql connection string: {exception.Message}");
+            }
         }
     }
 }

@@ -7,12 +7,13 @@ namespace MultiCloud.Tests;
 public sealed class TimeoutCoverageTests : EveryTestHasATimeout
 {
     [Fact(Timeout = TestTimeouts.Unit)]
-    public Task The_check_names_a_fact_a_theory_and_a_property_without_a_timeout()
+    public Task The_check_names_a_fact_a_theory_and_a_property_without_a_timeout_and_a_property_whose_timeout_is_not_enforced()
     {
         var missing = TimeoutCoverage.MissingIn([typeof(WithoutTimeouts)]);
 
+        var name = typeof(WithoutTimeouts).FullName;
         Assert.Equal(
-            [$"{typeof(WithoutTimeouts).FullName}.{nameof(WithoutTimeouts.Fact)}", $"{typeof(WithoutTimeouts).FullName}.{nameof(WithoutTimeouts.Property)}", $"{typeof(WithoutTimeouts).FullName}.{nameof(WithoutTimeouts.Theory)}"],
+            [$"{name}.{nameof(WithoutTimeouts.Fact)}", $"{name}.{nameof(WithoutTimeouts.Property)}", $"{name}.{nameof(WithoutTimeouts.PropertyWithTimeout)}", $"{name}.{nameof(WithoutTimeouts.Theory)}"],
             missing);
         Assert.Empty(TimeoutCoverage.MissingIn([typeof(TimeoutCoverageTests)]));
         return Task.CompletedTask;
@@ -30,5 +31,8 @@ public sealed class TimeoutCoverageTests : EveryTestHasATimeout
 
         [FsCheck.Xunit.Property]
         public static bool Property(int value) => Math.Abs((long)value) >= 0;
+
+        [FsCheck.Xunit.Property(Timeout = TestTimeouts.Unit)]
+        public static bool PropertyWithTimeout(int value) => Math.Abs((long)value) >= 0;
     }
 }

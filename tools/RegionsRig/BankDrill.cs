@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Polly;
 
 namespace MultiCloud.RegionsRig;
 
@@ -14,7 +16,7 @@ namespace MultiCloud.RegionsRig;
 /// <param name="options">The environment.</param>
 /// <param name="silos">The silos.</param>
 /// <param name="log">Progress lines.</param>
-public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<string> log)
+public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<string> log)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -206,26 +208,44 @@ public sealed class BankDrill(RegionsOptions options, SiloOptions silos, Action<
         }
     }
 
+    /// <summary>
+    /// Opens and funds the accounts before any fault. A 503 (the first calls of a cold cluster can outlast the API's
+    /// answer timeout: outcome unknown) is retried with the same idempotency key, as the API asks, for up to 60 s.
+    /// </summary>
     private async Task<Guid[]> OpenAccountsAsync(Uri api, CancellationToken cancellationToken)
     {
+        var retry = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new()
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.ServiceUnavailable),
+                MaxRetryAttempts = 60,
+                Delay = TimeSpan.FromSeconds(1),
+                BackoffType = DelayBackoffType.Constant,
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            })
+            .Build();
+
+        async Task<JsonElement> PostAsync(string path, object body, string key)
+        {
+            using var response = await retry.ExecuteAsync(async ct =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api, path)) { Content = JsonContent.Create(body) };
+                request.Headers.Add("Idempotency-Key", key);
+                return await Http.SendAsync(request, ct);
+            }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        }
+
         var accounts = new Guid[Accounts];
         for (var i = 0; i < Accounts; i++)
         {
-            using var open = new HttpRequestMessage(HttpMethod.Post, new Uri(api, "/accounts"))
-            {
-                Content = JsonContent.Create(new { owner = $"drill-{i}", currency = "EUR" }),
-            };
-            open.Headers.Add("Idempotency-Key", $"open-{i}");
-            using var opened = await Http.SendAsync(open, cancellationToken);
-            opened.EnsureSuccessStatusCode();
-            accounts[i] = (await opened.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetGuid();
-            using var fund = new HttpRequestMessage(HttpMethod.Post, new Uri(api, $"/accounts/{accounts[i]}/deposits"))
-            {
-                Content = JsonContent.Create(new { amount = InitialBalance }),
-            };
-            fund.Headers.Add("Idempotency-Key", $"fund-{i}");
-            using var funded = await Http.SendAsync(fund, cancellationToken);
-            funded.EnsureSuccessStatusCode();
+            accounts[i] = (await PostAsync("/accounts", new { owner = $"drill-{i}", currency = "EUR" }, $"open-{i}")).GetProperty("id").GetGuid();
+            await PostAsync($"/accounts/{accounts[i]}/deposits", new { amount = InitialBalance }, $"fund-{i}");
         }
 
         return accounts;

@@ -10,7 +10,7 @@ namespace MultiCloud.RegionsRig;
 /// </summary>
 /// <param name="options">The environment's options.</param>
 /// <param name="log">Progress lines.</param>
-public sealed class Drill(RegionsOptions options, Action<string> log)
+public sealed class Drill(RigOptions options, Action<string> log)
 {
     /// <summary>Writes before the fault, so that the first fault hits a busy primary.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);

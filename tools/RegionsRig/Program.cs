@@ -8,11 +8,11 @@ using MultiCloud.RegionsRig;
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 var prefix = new Option<string>("--prefix") { Description = "Prefix of the environment's namespaces and interfaces (≤ 6 characters)", DefaultValueFactory = _ => "mcr", Recursive = true };
 var latency = new Option<double>("--latency-ms") { Description = "Inter-region round-trip time added by the delay relay (ms)", DefaultValueFactory = _ => 20, Recursive = true };
-var ttl = new Option<int>("--patroni-ttl") { Description = "Patroni ttl (s): how long the leader key lives unrenewed; loop_wait + 2 x retry_timeout must not exceed it", DefaultValueFactory = _ => new RegionsOptions().PatroniTtl, Recursive = true };
-var loopWait = new Option<int>("--patroni-loop-wait") { Description = "Patroni loop_wait (s)", DefaultValueFactory = _ => new RegionsOptions().PatroniLoopWait, Recursive = true };
-var retryTimeout = new Option<int>("--patroni-retry-timeout") { Description = "Patroni retry_timeout (s)", DefaultValueFactory = _ => new RegionsOptions().PatroniRetryTimeout, Recursive = true };
+var ttl = new Option<int>("--patroni-ttl") { Description = "Patroni ttl (s): how long the leader key lives unrenewed; loop_wait + 2 x retry_timeout must not exceed it", DefaultValueFactory = _ => new RigOptions().PatroniTtl, Recursive = true };
+var loopWait = new Option<int>("--patroni-loop-wait") { Description = "Patroni loop_wait (s)", DefaultValueFactory = _ => new RigOptions().PatroniLoopWait, Recursive = true };
+var retryTimeout = new Option<int>("--patroni-retry-timeout") { Description = "Patroni retry_timeout (s)", DefaultValueFactory = _ => new RigOptions().PatroniRetryTimeout, Recursive = true };
 var root = new RootCommand("Two regions and a witness on one machine: namespaces, delay relay, etcd, Patroni and PostgreSQL; faults; checker.") { prefix, latency, ttl, loopWait, retryTimeout };
-RegionsOptions Options(ParseResult parse) => new()
+RigOptions Options(ParseResult parse) => new()
 {
     Prefix = parse.GetValue(prefix)!,
     OneWayLatency = TimeSpan.FromMilliseconds(parse.GetValue(latency) / 2),
@@ -26,7 +26,7 @@ var silos = new Option<int>("--silos") { Description = "Orleans silos per region
 var siloDll = new Option<string?>("--silo-dll") { Description = "Path of MultiCloud.Silo.dll (Release build of src/Silo); default $MULTICLOUD_SILO_DLL", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MULTICLOUD_SILO_DLL") };
 var topology = new Option<ClusterTopology>("--topology") { Description = "OneCluster (one ClusterId across both regions) or ClusterPerRegion", DefaultValueFactory = _ => ClusterTopology.OneCluster };
 var siloArg = new Option<string[]>("--silo-arg") { Description = "Extra configuration for every silo (--silo-arg=--Section:Key=value), repeatable", AllowMultipleArgumentsPerToken = false };
-SiloOptions SiloOptionsOf(ParseResult parse) => new()
+RigSiloOptions RigSiloOptionsOf(ParseResult parse) => new()
 {
     PerRegion = parse.GetValue(silos),
     Assembly = parse.GetValue(siloDll),
@@ -40,7 +40,7 @@ up.SetAction(async (parse, ct) =>
     var env = await RegionsEnvironment.UpAsync(Options(parse), Log, ct);
     if (parse.GetValue(silos) > 0)
     {
-        await env.StartSilosAsync(SiloOptionsOf(parse), ct);
+        await env.StartSilosAsync(RigSiloOptionsOf(parse), ct);
         foreach (var silo in env.Silos)
         {
             Console.WriteLine($"{silo.Name}: API {silo.Api} ({silo.ClusterId})");
@@ -188,7 +188,7 @@ var bankDrill = new Command("bank-drill", "Silos in both regions, the bank workl
     { bankKind, runs, report, plot, bankSilos, siloDll, topology, siloArg };
 bankDrill.SetAction(async (parse, ct) =>
 {
-    var siloOptions = SiloOptionsOf(parse) with { PerRegion = parse.GetValue(bankSilos) };
+    var siloOptions = RigSiloOptionsOf(parse) with { PerRegion = parse.GetValue(bankSilos) };
     var reports = new List<BankDrillReport>();
     for (var i = 1; i <= parse.GetValue(runs); i++)
     {

@@ -29,12 +29,12 @@ public sealed partial class RegionsEnvironment
 
     /// <summary>
     /// Creates the <c>ledger</c> database on the primary (if missing), applies the schema with the silo's own
-    /// <c>db-init</c> command, and starts <see cref="SiloOptions.PerRegion"/> silos in each region; waits until every
+    /// <c>db-init</c> command, and starts <see cref="RigSiloOptions.PerRegion"/> silos in each region; waits until every
     /// one answers <c>/health/ready</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The silo build is missing or the schema could not be applied.</exception>
     /// <exception cref="TimeoutException">A silo did not become ready.</exception>
-    public async Task StartSilosAsync(SiloOptions silos, CancellationToken cancellationToken)
+    public async Task StartSilosAsync(RigSiloOptions silos, CancellationToken cancellationToken)
     {
         var assembly = silos.Assembly ?? throw new InvalidOperationException("The path of MultiCloud.Silo.dll is required (--silo-dll).");
         if (!File.Exists(assembly))
@@ -73,7 +73,7 @@ public sealed partial class RegionsEnvironment
     public void StartSilo(SiloSpec silo)
     {
         var region = silo.Region;
-        List<string> arguments = [State.SiloAssembly!, .. SiloOptions.Arguments(silo, State.Topology, State.SiloArguments)];
+        List<string> arguments = [State.SiloAssembly!, .. RigSiloOptions.Arguments(silo, State.Topology, State.SiloArguments)];
         State.Pids[silo.Name] = Shell.StartDetached(Options.Namespace(region), null, LogPath(silo.Name), DotnetHost, arguments, SiloEnvironment, append: true);
         State.Save();
     }
@@ -174,7 +174,7 @@ public sealed partial class RegionsEnvironment
             }
         }
 
-        await Shell.RunAsync(DotnetHost, [siloAssembly, "db-init", $"--Database:ConnectionString={SiloOptions.ConnectionString(Region.A)};Target Session Attributes=primary"],
+        await Shell.RunAsync(DotnetHost, [siloAssembly, "db-init", $"--Profile={RigSiloOptions.Profile}", $"--Database:ConnectionString={RigSiloOptions.ConnectionString(Region.A)}"],
             timeout: TimeSpan.FromMinutes(3));
         _log("up: database 'ledger' created and its schema applied");
     }

@@ -24,7 +24,7 @@ public sealed partial class RegionsEnvironment
     private static readonly HttpClient SwitchoverHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Action<string> _log;
 
-    private RegionsEnvironment(RegionsOptions options, RegionsState state, Action<string> log)
+    private RegionsEnvironment(RigOptions options, RegionsState state, Action<string> log)
     {
         Options = options;
         State = state;
@@ -32,7 +32,7 @@ public sealed partial class RegionsEnvironment
     }
 
     /// <summary>How the environment was built.</summary>
-    public RegionsOptions Options { get; }
+    public RigOptions Options { get; }
 
     /// <summary>What is running (pids), persisted next to the data so that <c>down</c> works after a crash.</summary>
     public RegionsState State { get; }
@@ -54,7 +54,7 @@ public sealed partial class RegionsEnvironment
 
     /// <summary>Builds the environment and waits until region A is the leader and region B its synchronous standby.</summary>
     /// <exception cref="InvalidOperationException">Not root, a tool is missing, a command that builds the namespaces, bridge or rules failed (<see cref="HostCapabilities"/> says which beforehand), or the cluster did not become healthy.</exception>
-    public static async Task<RegionsEnvironment> UpAsync(RegionsOptions options, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<RegionsEnvironment> UpAsync(RigOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         RequireRoot();
         foreach (var tool in new[] { "/usr/sbin/ip", "/usr/sbin/iptables", "/usr/bin/etcd", "/usr/bin/patroni" })
@@ -106,7 +106,7 @@ public sealed partial class RegionsEnvironment
 
     /// <summary>Opens an existing environment from its state file.</summary>
     /// <exception cref="InvalidOperationException">No environment with that prefix.</exception>
-    public static RegionsEnvironment Open(RegionsOptions options, Action<string> log)
+    public static RegionsEnvironment Open(RigOptions options, Action<string> log)
         => new(options, RegionsState.TryLoad(options.Directory) ?? throw new InvalidOperationException($"No environment with prefix '{options.Prefix}' ({options.Directory})."), log);
 
     /// <summary>Removes everything of this environment: processes, namespaces (with their interfaces and iptables rules), the bridge, the blackhole route it added, and (unless kept) its files.</summary>
@@ -135,10 +135,10 @@ public sealed partial class RegionsEnvironment
             .Where(p => p is not null)
             .Select(p => p!)
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var directory in System.IO.Directory.GetDirectories(RegionsOptions.BaseDirectory, RegionsOptions.DirectoryNamePrefix + "*"))
+        foreach (var directory in System.IO.Directory.GetDirectories(RigOptions.BaseDirectory, RigOptions.DirectoryNamePrefix + "*"))
         {
             // Without a state file this is what a failed "up" kept for diagnosis: its name gives the prefix.
-            prefixes.Add(RegionsState.TryLoad(directory)?.Prefix ?? Path.GetFileName(directory)[RegionsOptions.DirectoryNamePrefix.Length..]);
+            prefixes.Add(RegionsState.TryLoad(directory)?.Prefix ?? Path.GetFileName(directory)[RigOptions.DirectoryNamePrefix.Length..]);
         }
 
         foreach (var prefix in prefixes)
@@ -157,7 +157,7 @@ public sealed partial class RegionsEnvironment
     public static async Task DownAsync(string prefix, Action<string> log)
     {
         RequireRoot();
-        var options = new RegionsOptions { Prefix = prefix };
+        var options = new RigOptions { Prefix = prefix };
         var state = RegionsState.TryLoad(options.Directory);
         var found = state is not null || System.IO.Directory.Exists(options.Directory)
             || (await ListNamespacesAsync()).Any(n => n.StartsWith(prefix + "-", StringComparison.Ordinal))
@@ -322,7 +322,7 @@ public sealed partial class RegionsEnvironment
 
     private static async Task RemoveAsync(string prefix, RegionsState? state)
     {
-        var options = new RegionsOptions { Prefix = prefix };
+        var options = new RigOptions { Prefix = prefix };
         foreach (var region in Region.All)
         {
             var ns = options.Namespace(region);

@@ -48,21 +48,21 @@ public static class RegionsSiloBuilderExtensions
     /// <summary>
     /// The PostgreSQL side, after the ADO.NET clustering is registered: the <see cref="PostgresPrimaryRegionSource"/>
     /// (checks the primary through the <c>NpgsqlDataSource</c> in the container), the membership table wrapped in a
-    /// <see cref="PrimaryWaitingMembershipTable"/> (<see cref="MembershipWaitOptions"/>), and the
-    /// <see cref="ReplicationFenceOptions"/> the read model obeys. Both option sections are validated at start-up.
+    /// <see cref="PrimaryWaitingMembershipTable"/> (<see cref="MembershipWaitOptions"/>, validated at start-up). The
+    /// <see cref="ReplicationFenceOptions"/> are bound where the read model that obeys them is registered.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="InvalidOperationException">No membership table is registered yet.</exception>
     public static ISiloBuilder UseRegionsOnPostgres(this ISiloBuilder silo)
     {
-        silo.AddLedgerRegions();
+        // Registered before AddLedgerRegions, whose in-memory source is only a fallback (TryAdd).
         silo.Services.AddSingleton<PostgresPrimaryRegionSource>();
         silo.Services.AddSingleton<IPrimaryRegionSource>(sp => sp.GetRequiredService<PostgresPrimaryRegionSource>());
         silo.Services.AddHostedService(sp => sp.GetRequiredService<PostgresPrimaryRegionSource>());
+        silo.AddLedgerRegions();
 
         silo.Services.AddOptions<MembershipWaitOptions>().BindConfiguration(MembershipWaitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        silo.Services.AddOptions<ReplicationFenceOptions>().BindConfiguration(ReplicationFenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         DecorateMembershipTable(silo.Services);
         return silo;
     }

@@ -10,11 +10,12 @@ namespace MultiCloud.Silo.Hosting;
 /// </summary>
 /// <param name="migrator">Applies db-scripts/.</param>
 /// <param name="options">Connection string, whether to apply, and the timeout.</param>
-public sealed class SchemaInitializer(SchemaMigrator migrator, IOptions<DatabaseOptions> options) : IHostedService
+/// <param name="connection">The profile's driver settings (the two-region one finds the primary among the listed hosts).</param>
+public sealed class SchemaInitializer(SchemaMigrator migrator, IOptions<DatabaseOptions> options, IOptions<DatabaseConnectionOptions> connection) : IHostedService
 {
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => options.Value.ApplySchemaOnStartup
-        ? migrator.ApplyAsync(options.Value.ConnectionString!, options.Value.SchemaCommandTimeout, cancellationToken)
+        ? migrator.ApplyAsync(connection.Value.Apply(options.Value.ConnectionString!), options.Value.SchemaCommandTimeout, cancellationToken)
         : Task.CompletedTask;
 
     /// <inheritdoc />

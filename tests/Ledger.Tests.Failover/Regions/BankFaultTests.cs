@@ -76,8 +76,8 @@ public sealed class BankFaultTests
     private static async Task<BankDrillReport> RunAsync(FaultKind fault)
     {
         await RegionsCollection.PrepareAsync();
-        var silos = new SiloOptions { PerRegion = 2, Assembly = Path.Combine(AppContext.BaseDirectory, "MultiCloud.Silo.dll") };
-        var report = await new BankDrill(new RegionsOptions { Prefix = "mcb" }, silos, line => TestContext.Current.SendDiagnosticMessage(line))
+        var silos = new RigSiloOptions { PerRegion = 2, Assembly = Path.Combine(AppContext.BaseDirectory, "MultiCloud.Silo.dll") };
+        var report = await new BankDrill(new RigOptions { Prefix = "mcb" }, silos, line => TestContext.Current.SendDiagnosticMessage(line))
             .RunAsync(fault, plotPath: null, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(BankDrillSummary.Describe([report]));
 

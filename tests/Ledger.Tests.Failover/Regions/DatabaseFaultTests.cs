@@ -69,7 +69,7 @@ public sealed class DatabaseFaultTests
     private static async Task<DrillReport> RunAsync(FaultKind fault)
     {
         await RegionsCollection.PrepareAsync();
-        var report = await new Drill(new RegionsOptions { Prefix = "mcf" }, line => TestContext.Current.SendDiagnosticMessage(line))
+        var report = await new Drill(new RigOptions { Prefix = "mcf" }, line => TestContext.Current.SendDiagnosticMessage(line))
             .RunAsync(fault, TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(DrillSummary.Describe([report]));
 

@@ -14,7 +14,7 @@ public sealed class RegionsEnvironmentTests
     public async Task Environment_is_isolated_adds_the_configured_latency_and_is_removed_completely()
     {
         await RegionsCollection.PrepareAsync();
-        var options = new RegionsOptions { Prefix = "mct" };
+        var options = new RigOptions { Prefix = "mct" };
         var env = await RegionsEnvironment.UpAsync(options, _ => { }, TestContext.Current.CancellationToken);
         try
         {
@@ -52,7 +52,7 @@ public sealed class RegionsEnvironmentTests
     public async Task Down_all_removes_the_leftovers_of_a_crashed_run()
     {
         await RegionsCollection.PrepareAsync();
-        var options = new RegionsOptions { Prefix = "mcz" };
+        var options = new RigOptions { Prefix = "mcz" };
         await RegionsEnvironment.UpAsync(options, _ => { }, TestContext.Current.CancellationToken);
 
         // The run "crashes": nothing calls Down. A later run cleans up by what it finds.

@@ -35,23 +35,32 @@ public sealed class RigProfileTests
     };
 
     [Theory(Timeout = TestTimeouts.Unit)]
-    [InlineData("a", 0)]
-    [InlineData("b", 1)]
-    public Task A_rig_silo_runs_the_two_region_profile_and_overrides_only_addresses_and_names(string region, int index)
+    [InlineData("a", 0, ClusterTopology.OneCluster)]
+    [InlineData("b", 1, ClusterTopology.OneCluster)]
+    [InlineData("a", 1, ClusterTopology.ClusterPerRegion)]
+    public Task A_rig_silo_runs_the_two_region_profile_and_overrides_only_addresses_and_names(string region, int index, ClusterTopology topology)
     {
         var silo = new SiloSpec(region, index, "mcr-ledger");
-        var arguments = SiloOptions.Arguments(silo, ClusterTopology.OneCluster, []);
+        var arguments = RigSiloOptions.Arguments(silo, topology, []);
 
-        var rig = Flatten(ProfileTests.Effective(DeploymentProfile.TwoRegion, arguments));
+        // The rig's configuration comes from its arguments alone: they must select the profile themselves.
+        var rig = Flatten(ProfileTests.FromArguments(arguments));
         var profile = Flatten(ProfileTests.Effective(DeploymentProfile.TwoRegion, []));
 
         var differing = rig.Keys.Union(profile.Keys, StringComparer.OrdinalIgnoreCase)
             .Where(key => !string.Equals(rig.GetValueOrDefault(key), profile.GetValueOrDefault(key), StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(SiloOptions.Profile, rig[DeploymentProfile.Key]);
-        Assert.All(differing, key => Assert.Contains(key, AddressesAndNames));
+        Assert.Contains($"--{DeploymentProfile.Key}={DeploymentProfile.TwoRegion}", arguments);
+        Assert.Equal(DeploymentProfile.TwoRegion, rig[DeploymentProfile.Key]);
         Assert.Contains("Regions:Region", differing, StringComparer.OrdinalIgnoreCase);
+
+        // One cluster per region (a topology experiment of docs/failover.md, not the default) adds exactly one behaviour.
+        var allowed = topology == ClusterTopology.ClusterPerRegion
+            ? new HashSet<string>(AddressesAndNames, StringComparer.OrdinalIgnoreCase) { "Regions:ServeOnlyInPrimaryRegion" }
+            : AddressesAndNames;
+        Assert.All(differing, key => Assert.Contains(key, allowed));
+        Assert.Equal(topology == ClusterTopology.ClusterPerRegion, differing.Contains("Regions:ServeOnlyInPrimaryRegion", StringComparer.OrdinalIgnoreCase));
 
         var connection = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = rig["Database:ConnectionString"] };
         Assert.All(connection.Keys.Cast<string>(), key => Assert.Contains(key, ConnectionAddressesAndNames));

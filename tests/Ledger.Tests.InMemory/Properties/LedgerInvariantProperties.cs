@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 using MultiCloud.Grains.Interfaces;
 using MultiCloud.Tests.Infrastructure;
 using Xunit;
@@ -19,9 +18,12 @@ public sealed class LedgerInvariantProperties(InMemoryClusterFixture fixture) : 
     // Accounts 0-2 hold EUR, account 3 holds USD: transfers to or from it are refused as currency mismatches.
     private static readonly string[] Currencies = ["EUR", "EUR", "EUR", "USD"];
 
-    [Property(MaxTest = 30, Timeout = TestTimeouts.Host)]
-    public Property Random_operation_sequences_keep_every_invariant()
-        => Prop.ForAll(Arb.From(Sequences()), ops => Task.Run(() => RunAsync(ops)));
+    // FsCheck's [Property] runner does not enforce xUnit's Timeout, so the property runs inside a fact, whose does.
+    [Fact(Timeout = TestTimeouts.Host)]
+    public Task Random_operation_sequences_keep_every_invariant()
+        => Task.Run(
+            () => Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(Arb.From(Sequences()), ops => Task.Run(() => RunAsync(ops)))),
+            TestContext.Current.CancellationToken);
 
     private static Gen<List<Op>> Sequences()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MultiCloud.Grains;
@@ -5,6 +6,7 @@ using MultiCloud.Grains.Interfaces;
 using MultiCloud.Grains.ReadModel;
 using MultiCloud.Grains.Storage;
 using MultiCloud.Persistence;
+using MultiCloud.ServiceDefaults;
 using MultiCloud.Silo.Hosting;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -52,10 +54,17 @@ public sealed class LedgerCluster : IAsyncDisposable
         });
     }
 
-    /// <summary>Starts a cluster whose grain state, reminders and read model are on PostgreSQL (membership stays in the test host).</summary>
+    /// <summary>
+    /// Starts a cluster whose grain state, reminders and read model are on PostgreSQL (membership stays in the test host),
+    /// with the single-region profile's driver settings (<c>Database:Connection</c>) applied to the connection string.
+    /// </summary>
     public static Task<LedgerCluster> StartOnPostgresAsync(
         string connectionString, string serviceId, int silos = 1, Action<LedgerOptions>? options = null, Action<ISiloBuilder>? configure = null)
-        => StartAsync(silos, options, serviceId, configure, silo => silo.AddLedgerPostgresStorage(connectionString, RealStorage));
+    {
+        var profile = new ConfigurationBuilder().AddInMemoryCollection(DeploymentProfile.SettingsOf(DeploymentProfile.SingleRegion)).Build();
+        var connection = profile.GetSection(DatabaseConnectionOptions.SectionName).Get<DatabaseConnectionOptions>()!;
+        return StartAsync(silos, options, serviceId, configure, silo => silo.AddLedgerPostgresStorage(connection.Apply(connectionString), RealStorage));
+    }
 
     /// <summary>The real storage provider of the first active silo (behind the gate and the ledger decorator).</summary>
     public IGrainStorage RealStorageProvider => Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(RealStorage);

@@ -116,11 +116,12 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>
-    /// A connection string for <paramref name="database"/> with bounded waits (a test must fail, not hang): the values of
-    /// the single-region profile's <c>Database:Connection</c>, so a silo started with that profile accepts it.
+    /// A connection string for <paramref name="database"/>: addresses and names only, as a deployment passes it (a silo
+    /// started with the single-region profile takes its timeouts and pool from the profile; the tests' own
+    /// connections keep Npgsql's bounded defaults).
     /// </summary>
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=5;Command Timeout=30;Maximum Pool Size=40";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database}";
 
     private async Task EnsureStartedAsync()
     {

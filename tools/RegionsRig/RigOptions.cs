@@ -1,7 +1,7 @@
 namespace MultiCloud.RegionsRig;
 
 /// <summary>How the two-region environment is built. Durations are wall-clock; latency is one way.</summary>
-public sealed record RegionsOptions
+public sealed record RigOptions
 {
     /// <summary>
     /// Prefix of every namespace, interface and directory of this environment (at most 6 characters: interface names

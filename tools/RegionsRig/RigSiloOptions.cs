@@ -7,7 +7,7 @@ namespace MultiCloud.RegionsRig;
 /// runs the shipped <c>two-region</c> profile (src/ServiceDefaults/Profiles/two-region.json: the settings on the failover
 /// path, docs/configuration.md); the rig adds only addresses, names and the password (<see cref="Arguments"/>).
 /// </summary>
-public sealed record SiloOptions
+public sealed record RigSiloOptions
 {
     /// <summary>The profile every silo of the environment runs.</summary>
     public const string Profile = "two-region";

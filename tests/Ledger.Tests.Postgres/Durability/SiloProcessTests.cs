@@ -29,8 +29,13 @@ public sealed class SiloProcessTests(PostgresServer postgres)
         await using var b = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", null, FastMembership);
 
         var joined = await MembersAsync(connectionString, clusterId);
-        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        var later = await MembersAsync(connectionString, clusterId);
+        var later = joined;
+        var heartbeats = await WaitForAsync(async () =>
+        {
+            later = await MembersAsync(connectionString, clusterId);
+            return later[a.SiloPort].IAmAlive > joined[a.SiloPort].IAmAlive && later[b.SiloPort].IAmAlive > joined[b.SiloPort].IAmAlive;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(heartbeats, "no heartbeat from both silos within 30 s (IAmAlive published every 2 s)");
         b.Kill();
         var killedAt = Stopwatch.StartNew();
         var dead = await WaitForAsync(async () => (await MembersAsync(connectionString, clusterId))[b.SiloPort].Status == 6, TimeSpan.FromSeconds(60));

@@ -14,8 +14,10 @@ namespace MultiCloud.Tests.Infrastructure;
 public sealed class PostgresServer : IAsyncLifetime
 {
     private const string DirectoryPrefix = "multicloud-pg-";
+    private const string OwnerLockName = "owner.lock";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _directory;
+    private FileStream? _ownerLock;
     private int _databases;
 
     /// <summary>The loopback port the server listens on (0 until started).</summary>
@@ -108,10 +110,12 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         catch (InvalidOperationException)
         {
-            // Already stopped by a test.
+            // Already stopped by a test, or pg_ctl failed: then the postmaster is killed below, before the delete.
         }
 
-        Directory.Delete(_directory, recursive: true);
+        KillPostmaster(DataDirectory);
+        _ownerLock?.Dispose();
+        DeleteDirectory(_directory);
         _gate.Dispose();
     }
 
@@ -136,6 +140,7 @@ public sealed class PostgresServer : IAsyncLifetime
             RemoveLeftovers();
             var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(directory);
+            _ownerLock = TakeOwnerLock(directory) ?? throw new InvalidOperationException($"Cannot lock the new directory {directory}.");
             if (ProcessRunner.IsRoot)
             {
                 await ProcessRunner.RunAsync("chown", ["postgres:postgres", directory]);
@@ -157,24 +162,104 @@ public sealed class PostgresServer : IAsyncLifetime
         $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c full_page_writes=off -c max_connections=400 " +
         "-c shared_buffers=64MB -c log_min_messages=warning -c log_min_error_statement=error";
 
-    /// <summary>Stops servers and deletes directories left by an earlier run that crashed (its process is gone).</summary>
-    private static void RemoveLeftovers()
+    /// <summary>
+    /// Stops servers and deletes directories left by an earlier run that crashed. A directory is a leftover only when
+    /// another process made it, that process is gone, and its owner lock (an exclusive lock the owning process holds
+    /// until it disposes the server, released by the kernel when it dies) can be taken: a live server of this or any
+    /// other test run is never touched, even if its process id were misread.
+    /// </summary>
+    public static void RemoveLeftovers()
     {
         foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
         {
             var name = Path.GetFileName(directory)[DirectoryPrefix.Length..];
-            if (!int.TryParse(name.Split('-')[0], out var owner) || IsAlive(owner))
+            if (!int.TryParse(name.Split('-')[0], out var owner) || owner == Environment.ProcessId || IsAlive(owner))
             {
                 continue;
             }
 
-            var pidFile = Path.Combine(directory, "data", "postmaster.pid");
-            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) && IsAlive(postmaster))
+            using var ownerLock = TakeOwnerLock(directory);
+            if (ownerLock is null)
             {
-                Process.GetProcessById(postmaster).Kill(entireProcessTree: true);
+                continue;
             }
 
-            Directory.Delete(directory, recursive: true);
+            KillPostmaster(Path.Combine(directory, "data"));
+            DeleteDirectory(directory);
+        }
+    }
+
+    /// <summary>Kills the postmaster named in the data directory's postmaster.pid, if it still runs, and waits up to 10 s for it.</summary>
+    private static void KillPostmaster(string dataDirectory)
+    {
+        int postmaster;
+        try
+        {
+            if (!int.TryParse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).FirstOrDefault(), out postmaster))
+            {
+                return;
+            }
+        }
+        catch (IOException)
+        {
+            return; // no postmaster.pid: the server is stopped
+        }
+
+        try
+        {
+            // A stale file may name a reused process id: only a postgres process is killed.
+            using var process = Process.GetProcessById(postmaster);
+            if (process.ProcessName == "postgres")
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Takes the directory's exclusive owner lock (flock), or returns null when a live process holds it.</summary>
+    private static FileStream? TakeOwnerLock(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, OwnerLockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a stopped server's directory. Files vanishing under the walk (a postmaster's last children exiting, a
+    /// second cleanup) make one pass fail; the next pass finds what is left, for up to 5 s.
+    /// </summary>
+    private static void DeleteDirectory(string directory)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
         }
     }
 

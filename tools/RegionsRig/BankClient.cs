@@ -3,12 +3,14 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
+using MultiCloud.Workload;
+
 namespace MultiCloud.RegionsRig;
 
 /// <summary>
 /// A client of the ledger API run inside one region (a process the bank drill starts in the region's namespace):
 /// workers that each issue one request at a time — transfers between random accounts, with an idempotency key kept
-/// across retries, and balance reads — and log every attempt and outcome as <see cref="BankRecord"/> lines.
+/// across retries, and balance reads — and log every attempt and outcome as <see cref="HistoryEvent"/> lines.
 /// It behaves as a locality-aware front door would: it sends to its own region's front ends first; after a 503 from a
 /// live front end it retries on the region's other one, after a timeout, a connection error or
 /// <c>region-not-primary</c> it leaves that front end out for a while and may go to the other region; every other
@@ -120,7 +122,7 @@ public sealed class BankClient : IDisposable
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            Write(new BankRecord("read", _name, worker, null, account, Guid.Empty, 0, start, Now(), status, null, target, Guid.Empty,
+            Write(new HistoryEvent("read", _name, worker, null, account, Guid.Empty, 0, start, Now(), status, null, target, Guid.Empty,
                 root.GetProperty("lastSequence").GetInt64(), root.GetProperty("balance").GetInt64(), null));
         }
     }
@@ -128,7 +130,7 @@ public sealed class BankClient : IDisposable
     private async Task TransferAsync(int worker, string key, Guid from, Guid to, long amount, int preferred, CancellationToken cancellationToken)
     {
         var start = Now();
-        Write(new BankRecord("begin", _name, worker, key, from, to, amount, start, start, 0, null, null, Guid.Empty, 0, 0, null));
+        Write(new HistoryEvent("begin", _name, worker, key, from, to, amount, start, start, 0, null, null, Guid.Empty, 0, 0, null));
         var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"fromAccountId":"{{from}}","toAccountId":"{{to}}","amount":{{amount}}}"""));
         var delay = TimeSpan.FromMilliseconds(50);
         var next = preferred;
@@ -137,7 +139,7 @@ public sealed class BankClient : IDisposable
             next = Healthy(next);
             var attemptStart = Now();
             var (status, content, target, error) = await SendAsync(HttpMethod.Post, "/transfers", body, key, next, cancellationToken, once: true);
-            Write(new BankRecord("attempt", _name, worker, key, from, to, amount, attemptStart, Now(), status, null, target, Guid.Empty, 0, 0, error));
+            Write(new HistoryEvent("attempt", _name, worker, key, from, to, amount, attemptStart, Now(), status, null, target, Guid.Empty, 0, 0, error));
             var transient = status is 0 or >= 500 || (status == 409 && error?.Contains("in-flight", StringComparison.Ordinal) == true);
             if (!transient)
             {
@@ -148,13 +150,13 @@ public sealed class BankClient : IDisposable
                     id = document.RootElement.GetProperty("id").GetGuid();
                 }
 
-                Write(new BankRecord("end", _name, worker, key, from, to, amount, start, Now(), status, status == 201 ? "ack" : "failed", target, id, 0, 0, error));
+                Write(new HistoryEvent("end", _name, worker, key, from, to, amount, start, Now(), status, status == 201 ? "ack" : "failed", target, id, 0, 0, error));
                 return;
             }
 
             if (Now() - start > (long)Deadline.TotalMilliseconds || cancellationToken.IsCancellationRequested)
             {
-                Write(new BankRecord("end", _name, worker, key, from, to, amount, start, Now(), status, "unknown", target, Guid.Empty, 0, 0, error));
+                Write(new HistoryEvent("end", _name, worker, key, from, to, amount, start, Now(), status, "unknown", target, Guid.Empty, 0, 0, error));
                 return;
             }
 
@@ -315,7 +317,7 @@ public sealed class BankClient : IDisposable
         _log.Dispose();
     }
 
-    private void Write(BankRecord record)
+    private void Write(HistoryEvent record)
     {
         var line = JsonSerializer.Serialize(record);
         lock (_gate)

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Polly;
 
+using MultiCloud.Workload;
+
 namespace MultiCloud.RegionsRig;
 
 /// <summary>
@@ -332,8 +334,8 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     }
 
     /// <summary>Reads a client's log.</summary>
-    public static IReadOnlyList<BankRecord> ReadLog(string path) => File.Exists(path)
-        ? [.. File.ReadLines(path).Where(l => l.Length > 0 && l[^1] == '}').Select(l => JsonSerializer.Deserialize<BankRecord>(l)!)]
+    public static IReadOnlyList<HistoryEvent> ReadLog(string path) => File.Exists(path)
+        ? [.. File.ReadLines(path).Where(l => l.Length > 0 && l[^1] == '}').Select(l => JsonSerializer.Deserialize<HistoryEvent>(l)!)]
         : [];
 
     private static int CountConflicts(string siloLog) => File.Exists(siloLog)

@@ -1,3 +1,5 @@
+using MultiCloud.Workload;
+
 namespace MultiCloud.RegionsRig;
 
 /// <summary>
@@ -27,11 +29,11 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
     /// <summary>Builds the timeline from the clients' logs.</summary>
     /// <param name="records">Every line of every client's log.</param>
     /// <param name="faultAtMs">Unix time (ms) the fault was injected.</param>
-    public static BankTimeline Build(IReadOnlyList<BankRecord> records, long faultAtMs)
+    public static BankTimeline Build(IReadOnlyList<HistoryEvent> records, long faultAtMs)
     {
         // A region-not-primary answer is a redirect a front door follows at once, not a failure the user sees.
         var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.StartMs).ToList();
-        static bool Definite(BankRecord a) => a.Status is > 0 and < 500 && !(a.Status == 409 && a.Error?.Contains("in-flight", StringComparison.Ordinal) == true);
+        static bool Definite(HistoryEvent a) => a.IsDefinite;
         var failures = attempts.Where(a => a.StartMs >= faultAtMs && !Definite(a)).ToList();
         double? rto = failures.Count == 0 ? 0 : null;
         double? firstSuccess = null;

@@ -1,22 +1,19 @@
+using MultiCloud.Workload;
 using Npgsql;
 
 namespace MultiCloud.RegionsRig;
 
-/// <summary>The ledger's SQL rows (service <c>ledger</c>) read from one region's server, for the bank checker.</summary>
-internal sealed class LedgerRows
+/// <summary>Reads the ledger's SQL rows (service <c>ledger</c>) from one region's server as a <see cref="LedgerSnapshot"/>.</summary>
+internal static class LedgerRows
 {
-    public Dictionary<Guid, long> Balances { get; } = [];
-
-    public List<Entry> Entries { get; } = [];
-
-    public List<Transfer> Transfers { get; } = [];
-
-    /// <summary>A digest of every row, equal on two copies exactly when they hold the same ledger.</summary>
-    public string Fingerprint { get; private set; } = string.Empty;
-
-    public static async Task<LedgerRows> ReadAsync(Region region, CancellationToken cancellationToken)
+    /// <summary>Balances, entries and transfers (with their keys), and a digest of every row that is equal on two
+    /// copies exactly when they hold the same ledger.</summary>
+    public static async Task<LedgerSnapshot> ReadAsync(Region region, CancellationToken cancellationToken)
     {
-        var rows = new LedgerRows();
+        var balances = new Dictionary<Guid, long>();
+        var entries = new List<SnapshotEntry>();
+        var transfers = new List<SnapshotTransfer>();
+        string fingerprint;
         await using var connection = new NpgsqlConnection(RegionsEnvironment.DirectConnectionString(region, "ledger"));
         await connection.OpenAsync(cancellationToken);
         await using (var command = new NpgsqlCommand("SELECT account_id, balance FROM ledger.accounts WHERE service_id = 'ledger'", connection))
@@ -24,7 +21,7 @@ internal sealed class LedgerRows
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Balances[reader.GetGuid(0)] = reader.GetInt64(1);
+                balances[reader.GetGuid(0)] = reader.GetInt64(1);
             }
         }
 
@@ -33,7 +30,7 @@ internal sealed class LedgerRows
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Entries.Add(new Entry(reader.GetGuid(0), reader.GetInt64(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4)));
+                entries.Add(new SnapshotEntry(reader.GetGuid(0), reader.GetInt64(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4)));
             }
         }
 
@@ -42,7 +39,7 @@ internal sealed class LedgerRows
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Transfers.Add(new Transfer(reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+                transfers.Add(new SnapshotTransfer(reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
             }
         }
 
@@ -53,13 +50,9 @@ internal sealed class LedgerRows
                 || coalesce((SELECT string_agg(concat_ws('/', transfer_id, idempotency_key, status), ',' ORDER BY transfer_id) FROM ledger.transfers), ''))
             """, connection))
         {
-            rows.Fingerprint = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            fingerprint = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        return rows;
+        return new LedgerSnapshot(transfers, balances, entries, fingerprint);
     }
-
-    public sealed record Entry(Guid Account, long Sequence, Guid Operation, string Kind, long Amount);
-
-    public sealed record Transfer(Guid Id, string Key, string Status);
 }

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using MultiCloud.Workload;
 using Npgsql;
 
 namespace MultiCloud.RegionsRig;
@@ -16,45 +20,31 @@ public static class SqlChecker
     /// <param name="cancellationToken">Cancels the wait for replay.</param>
     public static async Task<CheckResult> CheckAsync(IReadOnlyList<WriteOutcome> logs, Region primary, Region standby, CancellationToken cancellationToken)
     {
-        var attempts = logs.Where(l => l.Phase == "begin").Select(l => l.Id).ToHashSet();
-        var outcomes = logs.Where(l => l.Phase == "end").GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.Last().Outcome!);
         var primaryRows = await RowsAsync(primary, cancellationToken);
         var lsn = await ScalarAsync<string>(primary, "SELECT pg_current_wal_lsn()::text", cancellationToken);
         await WaitForReplayAsync(standby, lsn, cancellationToken);
         var standbyRows = await RowsAsync(standby, cancellationToken);
 
-        var violations = new List<string>();
-        var acknowledged = outcomes.Where(o => o.Value == "ack").Select(o => o.Key).ToList();
-        var failed = outcomes.Where(o => o.Value == "failed").Select(o => o.Key).ToList();
-        var unknown = attempts.Where(id => !outcomes.TryGetValue(id, out var o) || o == "unknown").ToList();
-        var lost = acknowledged.Where(id => !primaryRows.Contains(id)).ToList();
-        var failedApplied = failed.Where(primaryRows.Contains).ToList();
-        var diverged = primaryRows.Except(standbyRows).Concat(standbyRows.Except(primaryRows)).ToList();
-        var unexpected = primaryRows.Where(id => !attempts.Contains(id)).ToList();
+        // The shared checker sees each insert as a keyed operation and each row as applied once.
+        var history = logs.Select(l => new HistoryEvent(l.Phase == "begin" ? EventKind.Begin : EventKind.End, l.Writer, 0, RowKey(l.Id), Guid.Empty, Guid.Empty, 0,
+            l.AtMs, l.AtMs, 0, l.Phase == "begin" ? null : l.Outcome, l.Server, Guid.Empty, 0, 0, l.Error)).ToList();
+        var report = HistoryChecker.Check(history, Snapshot(primaryRows), CheckScope.Rows, Snapshot(standbyRows));
 
-        if (lost.Count > 0)
-        {
-            violations.Add($"{lost.Count} acknowledged rows are not on the final primary ({primary.Name}): {string.Join(", ", lost.Take(10))}");
-        }
-
-        if (failedApplied.Count > 0)
-        {
-            violations.Add($"{failedApplied.Count} rows answered with a definite failure were applied: {string.Join(", ", failedApplied.Take(10))}");
-        }
-
-        if (diverged.Count > 0)
-        {
-            violations.Add($"the copies diverge: {diverged.Count} rows are on one and not the other: {string.Join(", ", diverged.Take(10))}");
-        }
-
-        if (unexpected.Count > 0)
-        {
-            violations.Add($"{unexpected.Count} rows exist that no writer attempted: {string.Join(", ", unexpected.Take(10))}");
-        }
-
+        var diverged = primaryRows.Except(standbyRows).Concat(standbyRows.Except(primaryRows)).Count();
         var unreplicated = logs.Where(l => l.Phase == "end" && l.Outcome == "unknown" && SqlWriter.IsUnreplicatedCommit(l.Error)).Select(l => l.Id).ToList();
-        return new CheckResult(attempts.Count, acknowledged.Count, failed.Count, unknown.Count, unknown.Count(primaryRows.Contains),
-            lost.Count, failedApplied.Count, primaryRows.Count, standbyRows.Count, diverged.Count, unreplicated.Count, unreplicated.Count(primaryRows.Contains), violations);
+        return new CheckResult(report.Attempted, report.Acknowledged, report.Refused, report.Unknown, report.UnknownApplied,
+            report.Count(Invariant.AcknowledgedAppliedOnce), report.Count(Invariant.RefusedNeverApplied), primaryRows.Count, standbyRows.Count, diverged,
+            unreplicated.Count, unreplicated.Count(primaryRows.Contains), [.. report.Violations.Select(v => v.ToString())]);
+    }
+
+    private static string RowKey(long id) => string.Create(CultureInfo.InvariantCulture, $"row-{id}");
+
+    /// <summary>Rows as keyed operations, with a digest of the sorted ids as the copy's fingerprint.</summary>
+    private static LedgerSnapshot Snapshot(HashSet<long> rows)
+    {
+        var sorted = rows.Order().ToList();
+        var fingerprint = Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(sorted))));
+        return new LedgerSnapshot([.. sorted.Select(id => new SnapshotTransfer(Guid.Empty, RowKey(id), "row"))], null, null, fingerprint);
     }
 
     private static async Task<HashSet<long>> RowsAsync(Region region, CancellationToken cancellationToken)

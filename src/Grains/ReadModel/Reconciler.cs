@@ -50,8 +50,8 @@ public static class Reconciler
             currencies.Add(new CurrencyTotals(currency, t.Accounts, t.Balance, t.Deposits, t.Withdrawals, t.InFlight));
             if (t.Balance != t.Deposits - t.Withdrawals - t.InFlight)
             {
-                issues.Add(new ReconciliationIssue(null, null, Invariant(
-                    $"{currency}: balances sum to {t.Balance} but deposits {t.Deposits} - withdrawals {t.Withdrawals} - in flight {t.InFlight} = {t.Deposits - t.Withdrawals - t.InFlight}: money is not conserved.")));
+                issues.Add(new ReconciliationIssue(null, null, Text(
+                    $"{currency}: balances sum to {t.Balance} but deposits {t.Deposits} - withdrawals {t.Withdrawals} - in flight {t.InFlight} = {t.Deposits - t.Withdrawals - t.InFlight}: money is not conserved."), ReconciliationInvariant.MoneyConserved));
             }
         }
 
@@ -62,12 +62,12 @@ public static class Reconciler
     {
         if (a.Balance != a.EntriesSum)
         {
-            issues.Add(new ReconciliationIssue(a.AccountId, null, Invariant($"balance {a.Balance} differs from the sum of its entries {a.EntriesSum}.")));
+            issues.Add(new ReconciliationIssue(a.AccountId, null, Text($"balance {a.Balance} differs from the sum of its entries {a.EntriesSum}."), ReconciliationInvariant.BalanceEqualsEntries));
         }
 
         if (a.Balance < 0)
         {
-            issues.Add(new ReconciliationIssue(a.AccountId, null, Invariant($"balance {a.Balance} is negative.")));
+            issues.Add(new ReconciliationIssue(a.AccountId, null, Text($"balance {a.Balance} is negative."), ReconciliationInvariant.NonNegativeBalance));
         }
 
         var contiguous = a.EntryCount == 0
@@ -75,8 +75,8 @@ public static class Reconciler
             : a.MinSequence == 1 && a.MaxSequence == a.EntryCount && a.LastSequence == a.EntryCount;
         if (!contiguous)
         {
-            issues.Add(new ReconciliationIssue(a.AccountId, null, Invariant(
-                $"entries are not numbered 1..{a.LastSequence} without gaps: {a.EntryCount} entries, sequences {a.MinSequence}..{a.MaxSequence}.")));
+            issues.Add(new ReconciliationIssue(a.AccountId, null, Text(
+                $"entries are not numbered 1..{a.LastSequence} without gaps: {a.EntryCount} entries, sequences {a.MinSequence}..{a.MaxSequence}."), ReconciliationInvariant.EntriesContiguous));
         }
     }
 
@@ -87,30 +87,30 @@ public static class Reconciler
         switch (t.Status)
         {
             case null:
-                issues.Add(new ReconciliationIssue(null, t.TransferId, Invariant(
-                    $"entries exist for transfer {t.TransferId} (out {t.OutSum}, in {t.InSum}, reversal {t.ReversalSum}) but no transfer record.")));
+                issues.Add(new ReconciliationIssue(null, t.TransferId, Text(
+                    $"entries exist for transfer {t.TransferId} (out {t.OutSum}, in {t.InSum}, reversal {t.ReversalSum}) but no transfer record."), ReconciliationInvariant.TransferRecorded));
                 return 0;
             case TransferStatus.Completed:
                 if (t.OutCount != 1 || t.InCount != 1 || t.ReversalCount != 0 || t.OutSum != -t.Amount || t.InSum != t.Amount)
                 {
-                    issues.Add(new ReconciliationIssue(null, t.TransferId, Invariant(
-                        $"completed transfer of {t.Amount} has out {t.OutCount}x/{t.OutSum}, in {t.InCount}x/{t.InSum}, reversal {t.ReversalCount}x/{t.ReversalSum}; expected exactly one debit and one credit.")));
+                    issues.Add(new ReconciliationIssue(null, t.TransferId, Text(
+                        $"completed transfer of {t.Amount} has out {t.OutCount}x/{t.OutSum}, in {t.InCount}x/{t.InSum}, reversal {t.ReversalCount}x/{t.ReversalSum}; expected exactly one debit and one credit."), ReconciliationInvariant.CompletedTransferPostedOnce));
                 }
 
                 return 0;
             case TransferStatus.Rejected:
                 if (t.InCount != 0 || t.OutCount != t.ReversalCount || t.OutCount > 1 || net != 0)
                 {
-                    issues.Add(new ReconciliationIssue(null, t.TransferId, Invariant(
-                        $"rejected transfer of {t.Amount} has out {t.OutCount}x/{t.OutSum}, in {t.InCount}x/{t.InSum}, reversal {t.ReversalCount}x/{t.ReversalSum}; expected no net movement.")));
+                    issues.Add(new ReconciliationIssue(null, t.TransferId, Text(
+                        $"rejected transfer of {t.Amount} has out {t.OutCount}x/{t.OutSum}, in {t.InCount}x/{t.InSum}, reversal {t.ReversalCount}x/{t.ReversalSum}; expected no net movement."), ReconciliationInvariant.RejectedTransferMovedNothing));
                 }
 
                 return 0;
             default:
                 if (t.OutCount > 1 || t.InCount > 1 || t.ReversalCount > 1 || net > 0 || -net > t.Amount)
                 {
-                    issues.Add(new ReconciliationIssue(null, t.TransferId, Invariant(
-                        $"pending transfer of {t.Amount} has out {t.OutCount}x/{t.OutSum}, in {t.InCount}x/{t.InSum}, reversal {t.ReversalCount}x/{t.ReversalSum}.")));
+                    issues.Add(new ReconciliationIssue(null, t.TransferId, Text(
+                        $"pending transfer of {t.Amount} has out {t.OutCount}x/{t.OutSum}, in {t.InCount}x/{t.InSum}, reversal {t.ReversalCount}x/{t.ReversalSum}."), ReconciliationInvariant.PendingTransferWithinAmount));
                 }
 
                 return -net;
@@ -128,7 +128,7 @@ public static class Reconciler
         return t;
     }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed class Totals
     {

@@ -88,7 +88,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             await Task.Delay(Warmup, cancellationToken);
 
             faultAt = Now();
-            await env.InjectAsync(fault);
+            await env.InjectAsync(fault, cancellationToken);
             Event($"fault injected: {fault}", mark: true);
             string? afterFailover = null, afterFailback = null;
             long switchoverAt = 0;
@@ -98,7 +98,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     await Task.Delay(TimeSpan.FromSeconds(25), cancellationToken);
                     afterFailover = await PlacementAsync(env.SilosIn(Region.B).Select(s => s.Api), cancellationToken);
                     Event($"activations: {afterFailover}");
-                    await env.HealAsync(fault);
+                    await env.HealAsync(fault, cancellationToken);
                     Event("region A restarted", mark: true);
                     await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
                     foreach (var silo in env.SilosIn(Region.A))
@@ -117,12 +117,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     break;
                 case FaultKind.KillSilo:
                     await Task.Delay(Hold / 2, cancellationToken);
-                    await env.HealAsync(fault);
+                    await env.HealAsync(fault, cancellationToken);
                     Event($"{env.FaultedSilo} restarted", mark: true);
                     break;
                 default:
                     await Task.Delay(Hold, cancellationToken);
-                    await env.HealAsync(fault);
+                    await env.HealAsync(fault, cancellationToken);
                     Event("healed", mark: true);
                     break;
             }
@@ -171,11 +171,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             };
             var timeline = BankTimeline.Build(outside, faultAt);
             var all = BankTimeline.Build(records, faultAt);
-            double? switchoverRto = switchoverAt == 0 ? null : BankTimeline.Build(records.Where(r => r.StartMs >= switchoverAt).ToList(), switchoverAt).RtoSeconds;
+            var back = switchoverAt == 0 ? null : BankTimeline.Build(records.Where(r => r.StartMs >= switchoverAt).ToList(), switchoverAt);
+            double? switchoverRto = back is null ? null : back.Outage ? back.RtoSeconds : 0; // a planned switchover that failed no request took 0 s
             var conflictsBySilo = env.Silos.Select(s => (s.Name, Count: CountConflicts(env.LogPath(s.Name)))).Where(c => c.Count > 0).ToDictionary(c => c.Name, c => c.Count);
             var conflicts = conflictsBySilo.Values.Sum();
             Event($"checked: {check.Acknowledged} acknowledged, {check.Failed} refused, {check.Unknown} unknown ({check.UnknownApplied} applied), " +
-                $"{check.AcknowledgedLost} acknowledged lost, {check.Reads} reads ({check.ReadsBackwards} backwards), RTO {timeline.RtoSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s, {conflicts} ETag conflicts");
+                $"{check.AcknowledgedLost} acknowledged lost, {check.Reads} reads ({check.ReadsBackwards} backwards), {conflicts} ETag conflicts");
             var plot = Path.Combine(options.Directory, "timeline.png");
             timeline.Plot(plot, marks);
             if (plotPath is not null)
@@ -184,7 +185,8 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             }
 
             var report = new BankDrillReport(fault, silos.Topology, timeline.RtoSeconds, timeline.FirstSuccessSeconds, all.FailedAttempts, switchoverRto,
-                afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events);
+                afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events) { Outage = timeline.Outage };
+            Event($"outage: {report.OutageVerdict}");
             failed = !report.Passed;
             return report;
         }

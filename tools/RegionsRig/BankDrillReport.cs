@@ -36,6 +36,18 @@ public sealed record BankDrillReport(
     IReadOnlyList<BankSecond> Timeline,
     IReadOnlyList<DrillEvent> Events)
 {
-    /// <summary>True when every invariant held and the workload recovered.</summary>
-    public bool Passed => Check.Violations.Count == 0 && RtoSeconds is not null;
+    /// <summary>True when some transfer attempt of the measured clients failed after the fault (see <see cref="BankTimeline.Outage"/>).</summary>
+    public bool Outage { get; init; }
+
+    /// <summary>
+    /// True when every invariant held and either the fault caused an outage and the workload recovered, or it caused
+    /// none and is documented as harmless (<see cref="FaultExpectations.ExpectsOutage"/>). A fault that should have
+    /// caused an outage and did not fails the drill: it did not land where it mattered.
+    /// </summary>
+    public bool Passed => Check.Violations.Count == 0 && (Outage ? RtoSeconds is not null : !FaultExpectations.ExpectsOutage(Fault));
+
+    /// <summary>One line on the outage: the RTO, "no outage (harmless)", or why the drill failed on it.</summary>
+    public string OutageVerdict => Outage
+        ? RtoSeconds is { } rto ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"RTO {rto:0.0} s") : "never recovered"
+        : FaultExpectations.ExpectsOutage(Fault) ? $"NO OUTAGE: no request failed after {Fault}, which must cause one; the fault did not land where it mattered" : "no outage (documented as harmless)";
 }

@@ -18,11 +18,15 @@ namespace MultiCloud.RegionsRig;
 /// </para>
 /// </summary>
 /// <param name="Seconds">One row per second from 10 s before the fault to the end of the workload.</param>
-/// <param name="RtoSeconds">The RTO (s); null when the workload never recovered to 99 % in a 5 s window.</param>
+/// <param name="RtoSeconds">The RTO (s); null when no attempt failed (no outage: see <see cref="Outage"/>) or when the workload never recovered to 99 % in a 5 s window.</param>
 /// <param name="FirstSuccessSeconds">Seconds from the fault to the first acknowledged transfer after the first failure; null when none failed.</param>
 /// <param name="FailedAttempts">Failed transfer attempts after the fault.</param>
 public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? RtoSeconds, double? FirstSuccessSeconds, int FailedAttempts)
 {
+    /// <summary>True when some transfer attempt sent after the fault failed; without one there is no RTO to measure
+    /// (never 0 s: "nothing failed" is not "recovered at once", and a drill of a fault that must cause an outage fails).</summary>
+    public bool Outage => FailedAttempts > 0;
+
     /// <summary>Window of the RTO definition.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
@@ -35,7 +39,7 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
         var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.StartMs).ToList();
         static bool Definite(HistoryEvent a) => a.IsDefinite;
         var failures = attempts.Where(a => a.StartMs >= faultAtMs && !Definite(a)).ToList();
-        double? rto = failures.Count == 0 ? 0 : null;
+        double? rto = null;
         double? firstSuccess = null;
         if (failures.Count > 0)
         {

@@ -53,7 +53,7 @@ public sealed class Drill(RigOptions options, Action<string> log)
                 _ => (await env.LeaderRegionAsync())?.Name ?? "none",
             };
             faultAt = DateTimeOffset.UtcNow;
-            await env.InjectAsync(fault);
+            await env.InjectAsync(fault, cancellationToken);
             Event($"fault injected: {fault} on {faultedRegion}");
 
             double? healed = null, rejoined = null, switchover = null;
@@ -65,7 +65,7 @@ public sealed class Drill(RigOptions options, Action<string> log)
                     await WaitForWritesAsync(writers, faultAt, TimeSpan.FromSeconds(90), cancellationToken);
                     Event($"writes succeed again ({(await env.LeaderRegionAsync())?.Name} leads)");
                     await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-                    await env.HealAsync(fault);
+                    await env.HealAsync(fault, cancellationToken);
                     healed = Since();
                     Event("region A restarted");
                     await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
@@ -87,13 +87,13 @@ public sealed class Drill(RigOptions options, Action<string> log)
                     // Held longer than the leader key's ttl, so that the standby's Patroni sees no leader and promotes
                     // while the old primary's PostgreSQL, orphaned, still runs.
                     await Task.Delay(Hold, cancellationToken);
-                    await env.HealAsync(fault);
+                    await env.HealAsync(fault, cancellationToken);
                     healed = Since();
                     Event("Patroni restarted on the old primary");
                     break;
                 default:
                     await Task.Delay(Hold, cancellationToken);
-                    await env.HealAsync(fault);
+                    await env.HealAsync(fault, cancellationToken);
                     healed = Since();
                     Event("healed");
                     break;
@@ -117,11 +117,14 @@ public sealed class Drill(RigOptions options, Action<string> log)
             var acks = logs.Where(l => l.Phase == "end" && l.Outcome == "ack").ToList();
             var firstAfter = acks.Where(a => begins[a.Id] > faultMs).Select(a => (double?)(a.AtMs - faultMs) / 1000).Min();
             var lastBefore = acks.Where(a => a.AtMs <= faultMs).Select(a => (double?)(a.AtMs - faultMs) / 1000).Max();
-            failed = check.Violations.Count > 0;
+            var failedAfter = logs.Count(l => l.Phase == "end" && l.Outcome != "ack" && begins.TryGetValue(l.Id, out var begun) && begun >= faultMs);
             var ackTimes = acks.Select(a => a.AtMs).Where(t => t >= faultMs + (long)((lastBefore ?? 0) * 1000)).Order().ToList();
             var gap = ackTimes.Zip(ackTimes.Skip(1), (x, y) => (y - x) / 1000.0).DefaultIfEmpty(0).Max();
-            return new DrillReport(fault, faultedRegion, firstAfter, lastBefore, gap, healed, stable, rejoined, switchover, exposure.ExposedSeconds,
-                leader.Name, check, events);
+            var report = new DrillReport(fault, faultedRegion, firstAfter, lastBefore, gap, healed, stable, rejoined, switchover, exposure.ExposedSeconds,
+                leader.Name, check, events) { FailedWritesAfterFault = failedAfter };
+            Event($"outage: {report.OutageVerdict}");
+            failed = !report.Passed;
+            return report;
         }
         finally
         {

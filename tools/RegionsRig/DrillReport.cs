@@ -32,8 +32,19 @@ public sealed record DrillReport(
     CheckResult Check,
     IReadOnlyList<DrillEvent> Timeline)
 {
-    /// <summary>True when every invariant held.</summary>
-    public bool Passed => Check.Violations.Count == 0;
+    /// <summary>Writes begun after the fault whose outcome was not an acknowledgement (failed or unknown): the outage's evidence.</summary>
+    public int FailedWritesAfterFault { get; init; }
+
+    /// <summary>
+    /// True when every invariant held and, for a fault that must cause an outage (<see cref="FaultExpectations.ExpectsOutage"/>),
+    /// some write failed after it: a drill in which such a fault failed nothing did not test what it claims.
+    /// </summary>
+    public bool Passed => Check.Violations.Count == 0 && (FailedWritesAfterFault > 0 || !FaultExpectations.ExpectsOutage(Fault));
+
+    /// <summary>One line on the outage: how many writes failed, "no outage (harmless)", or why the drill failed on it.</summary>
+    public string OutageVerdict => FailedWritesAfterFault > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{FailedWritesAfterFault} writes failed after the fault")
+        : FaultExpectations.ExpectsOutage(Fault) ? $"NO OUTAGE: no write failed after {Fault}, which must cause one; the fault did not land where it mattered" : "no outage (documented as harmless)";
 }
 
 /// <summary>One event of a drill.</summary>

@@ -12,6 +12,7 @@ public static class DrillSummary
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{reports[0].Fault}: {reports.Count} runs, {reports.Count(r => r.Passed)} passed");
         Row(text, "writable again (s)", reports.Select(r => r.WritableAgainSeconds));
+        text.AppendLine(CultureInfo.InvariantCulture, $"  outage: {string.Join("; ", reports.Select(r => r.OutageVerdict).Distinct(StringComparer.Ordinal))}");
         Row(text, "longest write outage (s)", reports.Select(r => (double?)r.LongestGapSeconds));
         Row(text, "stable again (s)", reports.Select(r => (double?)r.StableSeconds));
         Row(text, "rejoined as standby (s)", reports.Select(r => r.RejoinedSeconds));

@@ -95,7 +95,7 @@ fault.SetAction(async (parse, ct) =>
 {
     var env = RegionsEnvironment.Open(Options(parse), Log);
     env.FaultedSilo = parse.GetValue(faultSilo)!;
-    await env.InjectAsync(parse.GetValue(kind));
+    await env.InjectAsync(parse.GetValue(kind), ct);
     return 0;
 });
 var healKind = new Argument<FaultKind>("fault") { Description = "The fault to undo" };
@@ -104,7 +104,7 @@ heal.SetAction(async (parse, ct) =>
 {
     var env = RegionsEnvironment.Open(Options(parse), Log);
     env.FaultedSilo = parse.GetValue(faultSilo)!;
-    await env.HealAsync(parse.GetValue(healKind));
+    await env.HealAsync(parse.GetValue(healKind), ct);
     return 0;
 });
 

@@ -14,27 +14,34 @@ public sealed partial class RegionsEnvironment
     /// <summary>The silo that <see cref="FaultKind.KillSilo"/> and <see cref="FaultKind.FreezeSilo"/> hit. Default <c>silo-a0</c>.</summary>
     public string FaultedSilo { get; set; } = "silo-a0";
 
-    /// <summary>Injects a fault. Faults that target "the primary" pick the region leading right now.</summary>
+    /// <summary>
+    /// Injects a fault and proves it landed (<see cref="FaultProof"/>): a signalled process was the one aimed at and
+    /// shows the effect (gone, stopped), a stopped server's postmaster is gone, a killed region has no process left,
+    /// partition rules are in place. Faults that target "the primary" pick the region leading right now.
+    /// </summary>
     /// <exception cref="InvalidOperationException">There is no leader to fault.</exception>
-    public async Task InjectAsync(FaultKind fault)
+    /// <exception cref="FaultNotLandedException">The fault did not take effect.</exception>
+    public async Task InjectAsync(FaultKind fault, CancellationToken cancellationToken = default)
     {
         switch (fault)
         {
             case FaultKind.KillRegionA:
-                await KillNamespaceAsync(Region.A);
+                await KillNamespaceAsync(Region.A, cancellationToken);
                 break;
             case FaultKind.StopPrimaryPostgres:
                 _faultedPrimary = await RequireLeaderAsync();
+                var postmaster = PostmasterPid(_faultedPrimary);
                 await Shell.RunAsync("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups",
-                    Path.Combine(PostgresBin, "pg_ctl"), "-D", DataDirectory(_faultedPrimary), "-m", "immediate", "-w", "stop"], check: false);
+                    Path.Combine(PostgresBin, "pg_ctl"), "-D", DataDirectory(_faultedPrimary), "-m", "immediate", "-w", "stop"]);
+                await FaultProof.WaitGoneAsync(postmaster, $"{_faultedPrimary.Name}'s postmaster after pg_ctl stop", cancellationToken);
                 break;
             case FaultKind.KillPrimaryPatroni:
                 _faultedPrimary = await RequireLeaderAsync();
-                Shell.Signal(State.Pids[$"patroni-{_faultedPrimary.Key}"], "KILL");
+                await FaultProof.SignalAsync(State.Pids[$"patroni-{_faultedPrimary.Key}"], "KILL", "patroni", $"{_faultedPrimary.Name}'s Patroni", cancellationToken);
                 break;
             case FaultKind.FreezePrimaryPostmaster:
                 _faultedPrimary = await RequireLeaderAsync();
-                Shell.Signal(PostmasterPid(_faultedPrimary), "STOP");
+                await FaultProof.SignalAsync(PostmasterPid(_faultedPrimary), "STOP", "postgres", $"{_faultedPrimary.Name}'s postmaster", cancellationToken);
                 break;
             case FaultKind.PartitionRegionA:
                 await PartitionAsync(Region.A);
@@ -43,25 +50,26 @@ public sealed partial class RegionsEnvironment
                 await PartitionAsync(Region.B);
                 break;
             case FaultKind.StopEtcdMember:
-                Shell.Signal(State.Pids[$"etcd-{Region.Witness.Key}"], "KILL");
+                await FaultProof.SignalAsync(State.Pids[$"etcd-{Region.Witness.Key}"], "KILL", "etcd", "the witness's etcd member", cancellationToken);
                 break;
             case FaultKind.LoseRegionA:
                 await IsolateAsync(Region.A);
-                await KillNamespaceAsync(Region.A);
+                await KillNamespaceAsync(Region.A, cancellationToken);
                 break;
             case FaultKind.KillSilo:
-                Shell.Signal(SiloPid(FaultedSilo), "KILL");
+                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "KILL", SiloProgram, FaultedSilo, cancellationToken);
                 break;
             case FaultKind.FreezeSilo:
-                Shell.Signal(SiloPid(FaultedSilo), "STOP");
+                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "STOP", SiloProgram, FaultedSilo, cancellationToken);
                 break;
         }
 
-        _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")}");
+        _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")} (landed)");
     }
 
-    /// <summary>Undoes a fault: removes partitions, resumes a frozen postmaster, restarts killed processes.</summary>
-    public async Task HealAsync(FaultKind fault)
+    /// <summary>Undoes a fault: removes partitions (checked gone), resumes a frozen process (checked running), restarts killed processes.</summary>
+    /// <exception cref="FaultNotLandedException">A resumed process did not run again.</exception>
+    public async Task HealAsync(FaultKind fault, CancellationToken cancellationToken = default)
     {
         switch (fault)
         {
@@ -76,19 +84,20 @@ public sealed partial class RegionsEnvironment
                 StartSilo(State.Silos.Single(s => s.Name == FaultedSilo));
                 break;
             case FaultKind.FreezeSilo:
-                Shell.Signal(SiloPid(FaultedSilo), "CONT");
+                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "CONT", SiloProgram, FaultedSilo, cancellationToken);
                 break;
             case FaultKind.KillPrimaryPatroni:
                 StartPatroni(_faultedPrimary ?? Region.A);
                 break;
             case FaultKind.FreezePrimaryPostmaster:
-                Shell.Signal(PostmasterPid(_faultedPrimary ?? Region.A), "CONT");
+                var region = _faultedPrimary ?? Region.A;
+                await FaultProof.SignalAsync(PostmasterPid(region), "CONT", "postgres", $"{region.Name}'s postmaster", cancellationToken);
                 break;
             case FaultKind.PartitionRegionA:
             case FaultKind.PartitionRegionB:
-                foreach (var region in Region.All)
+                foreach (var r in Region.All)
                 {
-                    await Shell.InNamespaceAsync(Options.Namespace(region), "iptables", ["-F", PartitionChain]);
+                    await Shell.InNamespaceAsync(Options.Namespace(r), "iptables", ["-F", PartitionChain]);
                 }
 
                 break;
@@ -163,12 +172,34 @@ public sealed partial class RegionsEnvironment
     private async Task<Region> RequireLeaderAsync()
         => await LeaderRegionAsync() ?? throw new InvalidOperationException("There is no leader to fault.");
 
-    private async Task KillNamespaceAsync(Region region)
+    /// <summary>SIGKILLs every process in a region's namespace and waits until none is left.</summary>
+    /// <exception cref="FaultNotLandedException">The namespace had no process, or some survived.</exception>
+    private async Task KillNamespaceAsync(Region region, CancellationToken cancellationToken)
     {
-        var pids = await Shell.RunAsync("ip", ["netns", "pids", Options.Namespace(region)], check: false);
-        foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        var ns = Options.Namespace(region);
+        async Task<int[]> PidsAsync() => [.. (await Shell.RunAsync("ip", ["netns", "pids", ns], check: false))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+        var pids = await PidsAsync();
+        if (pids.Length == 0)
         {
-            Shell.Signal(int.Parse(pid, CultureInfo.InvariantCulture), "KILL");
+            throw new FaultNotLandedException($"{region.Name}: namespace {ns} has no process to kill");
+        }
+
+        foreach (var pid in pids)
+        {
+            Shell.Signal(pid, "KILL"); // a process may exit on its own meanwhile: what counts is that none is left
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int[] left;
+        while ((left = [.. (await PidsAsync()).Where(Shell.IsAlive)]).Length > 0)
+        {
+            if (clock.Elapsed > FaultProof.Deadline)
+            {
+                throw new FaultNotLandedException($"{region.Name}: {left.Length} processes still running in {ns} after SIGKILL ({string.Join(", ", left)})");
+            }
+
+            await Task.Delay(50, cancellationToken);
         }
     }
 
@@ -196,6 +227,19 @@ public sealed partial class RegionsEnvironment
         await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", own, "-d", own, "-j", "RETURN"]);
         await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", "198.18.0.0/24", "-j", "DROP"]);
         await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", "198.18.0.0/24", "-j", "DROP"]);
+        await RequireRulesAsync(region, ["-s 198.18.0.0/24 -j DROP", "-d 198.18.0.0/24 -j DROP"]);
+    }
+
+    /// <summary>Proves partition rules are in place: the namespace's chain lists each of <paramref name="rules"/>.</summary>
+    /// <exception cref="FaultNotLandedException">One is missing.</exception>
+    private async Task RequireRulesAsync(Region region, IEnumerable<string> rules)
+    {
+        var listed = await Shell.InNamespaceAsync(Options.Namespace(region), "iptables", ["-S", PartitionChain]);
+        var missing = rules.Where(rule => !listed.Contains(rule, StringComparison.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new FaultNotLandedException($"{region.Name}: chain {PartitionChain} lacks {string.Join("; ", missing)} (it lists: {listed.Trim()})");
+        }
     }
 
     private async Task PartitionAsync(Region isolated)
@@ -206,5 +250,10 @@ public sealed partial class RegionsEnvironment
             await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", other.Address.ToString(), "-j", "DROP"]);
             await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", other.Address.ToString(), "-j", "DROP"]);
         }
+
+        await RequireRulesAsync(isolated, Region.All.Where(r => r != isolated).SelectMany(r => new[] { $"-s {r.Address}/32 -j DROP", $"-d {r.Address}/32 -j DROP" }));
     }
+
+    /// <summary>A word every silo's command line contains.</summary>
+    private const string SiloProgram = "MultiCloud.Silo";
 }

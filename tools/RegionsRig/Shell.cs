@@ -114,6 +114,33 @@ public static class Shell
         }
     }
 
+    /// <summary>A process's state letter from <c>/proc/pid/stat</c> (<c>R</c>, <c>S</c>, <c>T</c> stopped, <c>Z</c> zombie...), or null when it does not exist.</summary>
+    public static char? ProcessState(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            return text[(text.LastIndexOf(')') + 2)..][0];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A process's command line (arguments joined by spaces), or null when it does not exist.</summary>
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>True when running as root (required: namespaces, bridges, iptables).</summary>
     public static bool IsRoot => Environment.IsPrivilegedProcess;
 

@@ -24,11 +24,15 @@ public sealed class BankFaultTests
     }
 
     [Fact(Timeout = TestTimeouts.Drill)]
-    public async Task Freezing_a_silo_loses_no_acknowledged_transfer_and_it_rejoins_after_SIGCONT()
+    public async Task A_frozen_silo_is_declared_dead_stops_itself_after_SIGCONT_and_its_replacement_joins_without_losing_a_transfer()
     {
         var report = await RunAsync(FaultKind.FreezeSilo);
 
         Assert.InRange(report.RtoSeconds!.Value, 0, 10);
+        // Frozen past the death vote, it was declared dead; resumed, it found that out and stopped; the supervisor's
+        // restart joined as a new silo and was ready before the check (RunAsync waits for every silo).
+        Assert.Contains(report.Events, e => e.What.StartsWith("silo-a0 had exited (declared dead)", StringComparison.Ordinal));
+        Assert.Empty(report.FalseDeaths);
     }
 
     [Fact(Timeout = TestTimeouts.Drill)]
@@ -87,7 +91,9 @@ public sealed class BankFaultTests
         Assert.Equal(0, report.Check.KeysAppliedTwice);
         Assert.Equal(0, report.Check.ReadsBackwards);
         Assert.False(report.Check.Diverged);
-        Assert.NotNull(report.RtoSeconds);
+        // The fault landed where it mattered: requests failed (and then recovered), or the fault is documented as harmless.
+        Assert.True(report.Passed, report.OutageVerdict);
+        Assert.True(report.Outage || !FaultExpectations.ExpectsOutage(fault), report.OutageVerdict);
         Assert.True(report.Check.Acknowledged > 200, $"only {report.Check.Acknowledged} transfers were acknowledged");
         Assert.True(report.Check.Reads > 50, $"only {report.Check.Reads} balances were read");
         Assert.DoesNotContain("mcb-", await Shell.RunAsync("ip", ["netns", "list"]), StringComparison.Ordinal);

@@ -77,6 +77,8 @@ public sealed class DatabaseFaultTests
         Assert.Equal(0, report.Check.AcknowledgedLost);
         Assert.Equal(0, report.Check.Diverged);
         Assert.Equal(0, report.Check.FailedApplied);
+        // The fault landed where it mattered: writes failed after it, or the fault is documented as harmless.
+        Assert.True(report.Passed, report.OutageVerdict);
         Assert.True(report.Check.Acknowledged > 100, $"only {report.Check.Acknowledged} writes were acknowledged");
         Assert.DoesNotContain("mcf-", await Shell.RunAsync("ip", ["netns", "list"]), StringComparison.Ordinal);
         return report;

@@ -1,0 +1,80 @@
+using MultiCloud.RegionsRig;
+using MultiCloud.Tests.Infrastructure;
+using MultiCloud.Workload;
+using Xunit;
+
+namespace MultiCloud.Tests.Rig;
+
+/// <summary>
+/// A drill whose fault caused no outage reports "no outage" and fails, unless the fault is documented as harmless;
+/// no outage is never an RTO of 0 s. (A fault aimed at the wrong process lands here: nothing fails, so its drill fails.)
+/// </summary>
+public sealed class DrillOutageTests
+{
+    private static readonly BankCheckResult Clean = new(1_000, 900, 100, 0, 0, 0, 0, 0, 500, 0, false, []);
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_history_without_a_failed_attempt_has_no_outage_and_no_RTO()
+    {
+        var timeline = BankTimeline.Build([Attempt(1_000, 201), Attempt(2_000, 201), Attempt(3_000, 201)], faultAtMs: 500);
+
+        Assert.False(timeline.Outage);
+        Assert.Null(timeline.RtoSeconds);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_history_with_failed_attempts_then_acknowledgements_has_an_outage_and_its_RTO()
+    {
+        List<HistoryEvent> history = [Attempt(1_000, 503), Attempt(1_500, 0), .. Enumerable.Range(0, 60).Select(i => Attempt(2_000 + (i * 100), 201))];
+
+        var timeline = BankTimeline.Build(history, faultAtMs: 500);
+
+        Assert.True(timeline.Outage);
+        Assert.Equal(1.5, timeline.RtoSeconds);
+        return Task.CompletedTask;
+    }
+
+    [Theory(Timeout = TestTimeouts.Unit)]
+    [InlineData(FaultKind.KillSilo, false)]
+    [InlineData(FaultKind.LoseRegionA, false)]
+    [InlineData(FaultKind.PartitionRegionB, false)]
+    [InlineData(FaultKind.FreezePrimaryPostmaster, true)]
+    [InlineData(FaultKind.StopEtcdMember, true)]
+    public Task A_bank_drill_without_an_outage_passes_only_for_a_harmless_fault(FaultKind fault, bool passes)
+    {
+        var report = Bank(fault) with { RtoSeconds = null };
+
+        Assert.Equal(passes, report.Passed);
+        Assert.Contains(passes ? "no outage (documented as harmless)" : "NO OUTAGE", report.OutageVerdict, StringComparison.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_bank_drill_with_an_outage_passes_only_once_recovered_and_only_with_a_clean_check()
+    {
+        Assert.True((Bank(FaultKind.KillSilo) with { RtoSeconds = 1.6, Outage = true }).Passed);
+        Assert.False((Bank(FaultKind.KillSilo) with { RtoSeconds = null, Outage = true }).Passed);
+        Assert.False((Bank(FaultKind.KillSilo) with { RtoSeconds = 1.6, Outage = true, Check = Clean with { Violations = ["AcknowledgedAppliedOnce: lost"] } }).Passed);
+        return Task.CompletedTask;
+    }
+
+    [Theory(Timeout = TestTimeouts.Unit)]
+    [InlineData(FaultKind.StopPrimaryPostgres, 0, false)]
+    [InlineData(FaultKind.StopPrimaryPostgres, 3, true)]
+    [InlineData(FaultKind.StopEtcdMember, 0, true)]
+    public Task A_SQL_drill_without_a_failed_write_passes_only_for_a_harmless_fault(FaultKind fault, int failedWrites, bool passes)
+    {
+        var check = new CheckResult(100, 97, 0, 3, 0, 0, 0, 97, 97, 0, 0, 0, []);
+        var report = new DrillReport(fault, "region A", 1, 0, 1, 5, 9, null, null, 0, "region A", check, []) { FailedWritesAfterFault = failedWrites };
+
+        Assert.Equal(passes, report.Passed);
+        return Task.CompletedTask;
+    }
+
+    private static BankDrillReport Bank(FaultKind fault) =>
+        new(fault, ClusterTopology.OneCluster, 1.0, 1.1, 0, null, null, null, 0, new Dictionary<string, int>(), [], new Dictionary<string, long>(), Clean, [], []);
+
+    private static HistoryEvent Attempt(long startMs, int status) =>
+        new(EventKind.Attempt, "a", 0, $"k-{startMs}", Guid.Empty, Guid.Empty, 1, startMs, startMs + 50, status, null, "silo-a0", Guid.Empty, 0, 0, status == 0 ? "timeout" : null);
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using MultiCloud.RegionsRig;
+using MultiCloud.Tests.Infrastructure;
+using Xunit;
+
+namespace MultiCloud.Tests.Faults;
+
+/// <summary>
+/// The drills' fault commands prove they landed (<see cref="FaultProof"/>): aimed at the wrong process, at one already
+/// gone, or without effect, they throw, and the drill fails instead of measuring a fault that never happened.
+/// </summary>
+public sealed class FaultProofTests(PostgresServer postgres)
+{
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task A_kill_aimed_at_the_wrong_process_is_refused_and_the_process_survives()
+    {
+        var postmaster = await postgres.PostmasterPidAsync();
+
+        var refused = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.SignalAsync(postmaster, "KILL", "patroni", "the primary's Patroni", TestContext.Current.CancellationToken));
+
+        Assert.Contains("not patroni", refused.Message, StringComparison.Ordinal);
+        Assert.True(Shell.IsAlive(postmaster), "the postmaster the wrong kill was aimed at still runs");
+    }
+
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task A_freeze_lands_only_when_the_process_is_stopped_and_a_resume_only_when_it_runs()
+    {
+        var postmaster = await postgres.PostmasterPidAsync();
+
+        await FaultProof.SignalAsync(postmaster, "STOP", "postgres", "the test server's postmaster", TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.Equal('T', Shell.ProcessState(postmaster));
+        }
+        finally
+        {
+            await FaultProof.SignalAsync(postmaster, "CONT", "postgres", "the test server's postmaster", TestContext.Current.CancellationToken);
+        }
+
+        Assert.NotEqual('T', Shell.ProcessState(postmaster));
+    }
+
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task A_kill_lands_only_when_the_process_is_gone_and_a_second_one_finds_nothing_to_kill()
+    {
+        using var decoy = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
+        try
+        {
+            await FaultProof.SignalAsync(decoy.Id, "KILL", "sleep", "a decoy", TestContext.Current.CancellationToken);
+            await decoy.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+            var again = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.SignalAsync(decoy.Id, "KILL", "sleep", "a decoy", TestContext.Current.CancellationToken));
+            Assert.Contains("is not running", again.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!decoy.HasExited)
+            {
+                decoy.Kill();
+            }
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task A_fault_whose_effect_never_shows_fails_at_the_deadline_naming_what_was_seen()
+    {
+        var seen = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.WaitAsync(() => false, "rule not in place", TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("rule not in place", seen.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,13 @@
+namespace MultiCloud.RegionsRig;
+
+/// <summary>What each fault is expected to do to the service, so that a drill can tell "no outage" from "no fault".</summary>
+public static class FaultExpectations
+{
+    /// <summary>
+    /// True when the fault must cause an outage (some requests or writes fail after it). Two faults are documented as
+    /// harmless (docs/failover.md): a frozen postmaster (running backends keep serving the open connections, and
+    /// Patroni's checks use their own) and a lost witness etcd member (two of three members keep quorum). A drill of
+    /// any other fault that sees no failure reports "no outage" and fails: its fault did not land where it mattered.
+    /// </summary>
+    public static bool ExpectsOutage(FaultKind fault) => fault is not (FaultKind.FreezePrimaryPostmaster or FaultKind.StopEtcdMember);
+}

@@ -296,6 +296,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
         FaultKind.KillSilo or FaultKind.FreezeSilo => silo == faultedSilo,
         FaultKind.KillRegionA or FaultKind.LoseRegionA or FaultKind.PartitionRegionA => silo.StartsWith("silo-a", StringComparison.Ordinal),
         FaultKind.PartitionRegionB => silo.StartsWith("silo-b", StringComparison.Ordinal),
+        FaultKind.PartitionSilos => true, // one side's silos are declared dead by the other's votes: the fault's expected effect
         _ => false,
     };
 

@@ -35,4 +35,12 @@ public enum FaultKind
 
     /// <summary>SIGSTOP one silo (default <c>silo-a0</c>): it holds its connections but answers nothing. Heal: SIGCONT.</summary>
     FreezeSilo,
+
+    /// <summary>
+    /// Cut only the Orleans ports between the regions: every silo-to-silo and gateway port of region A's silos is
+    /// dropped for region B and the other way round, while both regions still reach the database, etcd and each
+    /// other's HTTP API (packets vanish, as with a firewall change on the inter-region link). Bank drills only: the SQL
+    /// drill runs no silos. Heal: remove the rules.
+    /// </summary>
+    PartitionSilos,
 }

@@ -88,7 +88,7 @@ status.SetAction(async (parse, ct) =>
     return cluster.IsHealthy ? 0 : 2;
 });
 
-var kind = new Argument<FaultKind>("fault") { Description = "KillRegionA, LoseRegionA, StopPrimaryPostgres, KillPrimaryPatroni, FreezePrimaryPostmaster, PartitionRegionA, PartitionRegionB, StopEtcdMember, KillSilo, FreezeSilo" };
+var kind = new Argument<FaultKind>("fault") { Description = "KillRegionA, LoseRegionA, StopPrimaryPostgres, KillPrimaryPatroni, FreezePrimaryPostmaster, PartitionRegionA, PartitionRegionB, StopEtcdMember, KillSilo, FreezeSilo, PartitionSilos" };
 var faultSilo = new Option<string>("--silo") { Description = "The silo KillSilo and FreezeSilo hit", DefaultValueFactory = _ => "silo-a0" };
 var fault = new Command("fault", "Inject a fault") { kind, faultSilo };
 fault.SetAction(async (parse, ct) =>

@@ -62,6 +62,9 @@ public sealed partial class RegionsEnvironment
             case FaultKind.FreezeSilo:
                 await FaultProof.SignalAsync(SiloPid(FaultedSilo), "STOP", SiloProgram, FaultedSilo, cancellationToken);
                 break;
+            case FaultKind.PartitionSilos:
+                await CutSiloPortsAsync();
+                break;
         }
 
         _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")} (landed)");
@@ -95,6 +98,7 @@ public sealed partial class RegionsEnvironment
                 break;
             case FaultKind.PartitionRegionA:
             case FaultKind.PartitionRegionB:
+            case FaultKind.PartitionSilos:
                 foreach (var r in Region.All)
                 {
                     await Shell.InNamespaceAsync(Options.Namespace(r), "iptables", ["-F", PartitionChain]);
@@ -221,37 +225,58 @@ public sealed partial class RegionsEnvironment
     /// <summary>Drops every packet between a namespace and every other address of the range (the root namespace included).</summary>
     private async Task IsolateAsync(Region region)
     {
-        var ns = Options.Namespace(region);
         var own = region.Address.ToString();
         // iptables takes one -s per rule: let the namespace's own traffic through first, then drop the range.
-        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", own, "-d", own, "-j", "RETURN"]);
-        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", "198.18.0.0/24", "-j", "DROP"]);
-        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", "198.18.0.0/24", "-j", "DROP"]);
-        await RequireRulesAsync(region, ["-s 198.18.0.0/24 -j DROP", "-d 198.18.0.0/24 -j DROP"]);
+        await AddRuleAsync(region, ["-s", own, "-d", own, "-j", "RETURN"]);
+        await AddRuleAsync(region, ["-s", "198.18.0.0/24", "-j", "DROP"]);
+        await AddRuleAsync(region, ["-d", "198.18.0.0/24", "-j", "DROP"]);
     }
 
-    /// <summary>Proves partition rules are in place: the namespace's chain lists each of <paramref name="rules"/>.</summary>
-    /// <exception cref="FaultNotLandedException">One is missing.</exception>
-    private async Task RequireRulesAsync(Region region, IEnumerable<string> rules)
+    /// <summary>Appends a rule to a region's partition chain and proves it is in place (<c>iptables -C</c>).</summary>
+    /// <exception cref="FaultNotLandedException">It is not.</exception>
+    private async Task AddRuleAsync(Region region, string[] rule)
     {
-        var listed = await Shell.InNamespaceAsync(Options.Namespace(region), "iptables", ["-S", PartitionChain]);
-        var missing = rules.Where(rule => !listed.Contains(rule, StringComparison.Ordinal)).ToList();
-        if (missing.Count > 0)
+        var ns = Options.Namespace(region);
+        await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, .. rule]);
+        try
         {
-            throw new FaultNotLandedException($"{region.Name}: chain {PartitionChain} lacks {string.Join("; ", missing)} (it lists: {listed.Trim()})");
+            await Shell.InNamespaceAsync(ns, "iptables", ["-C", PartitionChain, .. rule]);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new FaultNotLandedException($"{region.Name}: rule '{string.Join(' ', rule)}' is not in chain {PartitionChain}", exception);
+        }
+    }
+
+    /// <summary>
+    /// Drops, in each region's namespace, TCP to and from the other region's silo and gateway ports. Cross-region
+    /// connections leave through the delay relay, so the filter sees them with their real peer address and port.
+    /// </summary>
+    private async Task CutSiloPortsAsync()
+    {
+        foreach (var region in Region.All.Where(r => SilosIn(r).Any()))
+        {
+            foreach (var other in Region.All.Where(r => r != region && SilosIn(r).Any()))
+            {
+                var ports = string.Join(',', SilosIn(other).SelectMany(s => new[] { s.SiloPort, s.GatewayPort }).Order());
+                await AddRuleAsync(region, ["-p", "tcp", "-d", $"{other.Address}/32", "-m", "multiport", "--dports", ports, "-j", "DROP"]);
+                await AddRuleAsync(region, ["-p", "tcp", "-s", $"{other.Address}/32", "-m", "multiport", "--sports", ports, "-j", "DROP"]);
+            }
+        }
+
+        if (!Region.All.Any(r => SilosIn(r).Any()))
+        {
+            throw new FaultNotLandedException("PartitionSilos: no silo runs, so there is no silo port to cut");
         }
     }
 
     private async Task PartitionAsync(Region isolated)
     {
-        var ns = Options.Namespace(isolated);
         foreach (var other in Region.All.Where(r => r != isolated))
         {
-            await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-s", other.Address.ToString(), "-j", "DROP"]);
-            await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, "-d", other.Address.ToString(), "-j", "DROP"]);
+            await AddRuleAsync(isolated, ["-s", other.Address.ToString(), "-j", "DROP"]);
+            await AddRuleAsync(isolated, ["-d", other.Address.ToString(), "-j", "DROP"]);
         }
-
-        await RequireRulesAsync(isolated, Region.All.Where(r => r != isolated).SelectMany(r => new[] { $"-s {r.Address}/32 -j DROP", $"-d {r.Address}/32 -j DROP" }));
     }
 
     /// <summary>A word every silo's command line contains.</summary>

@@ -59,6 +59,19 @@ public sealed class BankFaultTests
         Assert.InRange(report.RtoSeconds!.Value, 0, 40);
     }
 
+    [Fact(Timeout = TestTimeouts.Drill)]
+    public async Task Cutting_only_the_silo_ports_between_regions_gets_one_regions_silos_declared_dead_and_the_other_serves_without_losing_a_transfer()
+    {
+        var report = await RunAsync(FaultKind.PartitionSilos);
+
+        // Both regions still reach the database, so each side's votes try to evict the other's silos: the side whose
+        // votes reach the membership table first survives; the other side's silos learn they are dead and stop.
+        var exited = report.Events.Where(e => e.What.Contains("had exited (declared dead)", StringComparison.Ordinal)).Select(e => e.What[..7]).ToList();
+        Assert.True(exited.Count == 2 && (exited.All(s => s.StartsWith("silo-a", StringComparison.Ordinal)) || exited.All(s => s.StartsWith("silo-b", StringComparison.Ordinal))),
+            $"expected both silos of one region declared dead, saw: {string.Join(", ", exited)}");
+        Assert.InRange(report.RtoSeconds!.Value, 0, 15);
+    }
+
     [Theory(Timeout = TestTimeouts.Drill)]
     [InlineData(FaultKind.StopPrimaryPostgres)]
     [InlineData(FaultKind.KillPrimaryPatroni)]

@@ -106,7 +106,9 @@ public sealed class Drill(RigOptions options, Action<string> log)
             await monitoring;
 
             await File.WriteAllTextAsync(stopFile, "stop", cancellationToken);
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            // The writers finish their attempt in flight and exit; their logs are complete only then.
+            await env.WaitUntilAsync("the SQL writers to exit", TimeSpan.FromSeconds(60),
+                () => Task.FromResult(!writers.Any(w => env.State.Pids.TryGetValue($"writer-{w.Item1}", out var pid) && Shell.IsAlive(pid))), cancellationToken);
             var logs = writers.SelectMany(w => SqlWriter.ReadLog(w.Log)).ToList();
             var leader = await env.SelfReportedLeaderAsync() ?? throw new InvalidOperationException("No leader at the end of the drill.");
             var check = await SqlChecker.CheckAsync(logs, leader, Region.Databases.Single(r => r != leader), cancellationToken);

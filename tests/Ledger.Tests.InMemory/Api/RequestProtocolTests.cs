@@ -38,13 +38,19 @@ public sealed class RequestProtocolTests(ApiHostFixture fixture) : IClassFixture
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
-    public async Task Oversized_body_is_413_and_opens_nothing()
+    public async Task Oversized_body_is_413_and_leaves_its_idempotency_key_unused()
     {
         var owner = new string('x', 20_000);
+        var key = LedgerActions.NewKey();
 
-        using var response = await Api.PostRawAsync("/accounts", $"{{\"owner\":\"{owner}\",\"currency\":\"EUR\"}}", LedgerActions.NewKey());
+        using var response = await Api.PostRawAsync("/accounts", $"{{\"owner\":\"{owner}\",\"currency\":\"EUR\"}}", key);
 
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "body-too-large", "body");
+        // Had the refused request opened an account, its key would be bound to that body: a different body with the
+        // same key would be refused (422) or replayed. It opens a fresh account instead.
+        using var fresh = await Api.PostAsync("/accounts", new { owner = "Ada", currency = "EUR" }, key);
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
+        Assert.False(fresh.Headers.Contains("Idempotent-Replayed"), "the key had not been used");
     }
 
     [Theory(Timeout = TestTimeouts.Host)]

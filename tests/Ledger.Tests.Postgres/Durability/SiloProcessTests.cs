@@ -77,10 +77,12 @@ public sealed class SiloProcessTests(PostgresServer postgres)
 
         // Fire transfers 16 at a time; kill the silo (SIGKILL) once 100 have been answered.
         var answered = 0;
+        var unanswered = new System.Collections.Concurrent.ConcurrentBag<DateTime>();
         var acknowledged = new Dictionary<string, string>();
         using var killSwitch = new CancellationTokenSource();
         var load = Parallel.ForEachAsync(transfers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = killSwitch.Token }, async (t, ct) =>
         {
+            var sentAt = DateTime.UtcNow;
             try
             {
                 using var response = await PostAsync(first.Http, t.Key, t.Body, ct);
@@ -101,10 +103,15 @@ public sealed class SiloProcessTests(PostgresServer postgres)
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
             {
                 // The silo died under this request: its outcome is unknown until retried.
+                unanswered.Add(sentAt);
             }
         });
         await load;
         Assert.False(first.IsRunning);
+        // The test's premise: transfers were in flight when the silo died (sent before it exited, never answered).
+        var inFlight = unanswered.Count(sent => sent < first.ExitedAtUtc);
+        Assert.True(inFlight > 0, $"no transfer was in flight at the kill ({answered} answered, {unanswered.Count} unanswered, all sent after the exit)");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{inFlight} transfers were in flight when the silo was killed");
 
         // Restart in place (same ports: the new generation supersedes the dead one) and retry every key.
         await using var second = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", ports);

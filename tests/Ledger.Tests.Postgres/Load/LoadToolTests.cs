@@ -48,8 +48,8 @@ public sealed class LoadToolTests(PostgresServer postgres)
 
         Assert.False(report.Passed);
         var violations = report.Verification!.Violations;
-        Assert.Contains(violations, v => v.StartsWith("money not conserved", StringComparison.Ordinal));
-        Assert.Contains(violations, v => v.StartsWith("entries for transfer", StringComparison.Ordinal) && v.Contains("transferOut -3", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("MoneyConserved: ", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("NoUnattemptedTransfer: ", StringComparison.Ordinal));
     }
 
     private static LoadOptions Options(ApiHost api) => new()

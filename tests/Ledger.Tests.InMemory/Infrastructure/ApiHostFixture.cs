@@ -2,7 +2,7 @@ using Xunit;
 
 namespace MultiCloud.Tests.Infrastructure;
 
-/// <summary>One in-memory API host shared by the tests of a class.</summary>
+/// <summary>One API host on the in-memory default shared by the tests of a class (the PostgreSQL project has its own, on a throwaway database).</summary>
 public sealed class ApiHostFixture : IAsyncLifetime
 {
     /// <summary>The host.</summary>

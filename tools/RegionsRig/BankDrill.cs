@@ -91,7 +91,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             await env.InjectAsync(fault, cancellationToken);
             Event($"fault injected: {fault}", mark: true);
             string? afterFailover = null, afterFailback = null;
-            long switchoverAt = 0;
+            long switchoverAt = 0, healAt = 0;
             switch (fault)
             {
                 case FaultKind.KillRegionA or FaultKind.LoseRegionA:
@@ -99,6 +99,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     afterFailover = await PlacementAsync(env.SilosIn(Region.B).Select(s => s.Api), cancellationToken);
                     Event($"activations: {afterFailover}");
                     await env.HealAsync(fault, cancellationToken);
+                    healAt = Now();
                     Event("region A restarted", mark: true);
                     await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
                     foreach (var silo in env.SilosIn(Region.A))
@@ -118,11 +119,13 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                 case FaultKind.KillSilo:
                     await Task.Delay(Hold / 2, cancellationToken);
                     await env.HealAsync(fault, cancellationToken);
+                    healAt = Now();
                     Event($"{env.FaultedSilo} restarted", mark: true);
                     break;
                 default:
                     await Task.Delay(Hold, cancellationToken);
                     await env.HealAsync(fault, cancellationToken);
+                    healAt = Now();
                     Event("healed", mark: true);
                     break;
             }
@@ -169,8 +172,10 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                 FaultKind.PartitionRegionB => records.Where(r => r.Client.StartsWith('a')).ToList(),
                 _ => records,
             };
-            var timeline = BankTimeline.Build(outside, faultAt);
-            var all = BankTimeline.Build(records, faultAt);
+            // The outage must fall inside the fault: failures that the heal, a restart or the switchover cause later
+            // do not make a fault that hurt nothing look as if it landed.
+            var timeline = BankTimeline.Build(outside, faultAt, healAt);
+            var all = BankTimeline.Build(records, faultAt, healAt);
             var back = switchoverAt == 0 ? null : BankTimeline.Build(records.Where(r => r.StartMs >= switchoverAt).ToList(), switchoverAt);
             double? switchoverRto = back is null ? null : back.Outage ? back.RtoSeconds : 0; // a planned switchover that failed no request took 0 s
             var conflictsBySilo = env.Silos.Select(s => (s.Name, Count: CountConflicts(env.LogPath(s.Name)))).Where(c => c.Count > 0).ToDictionary(c => c.Name, c => c.Count);

@@ -33,12 +33,14 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
     /// <summary>Builds the timeline from the clients' logs.</summary>
     /// <param name="records">Every line of every client's log.</param>
     /// <param name="faultAtMs">Unix time (ms) the fault was injected.</param>
-    public static BankTimeline Build(IReadOnlyList<HistoryEvent> records, long faultAtMs)
+    /// <param name="healAtMs">Unix time (ms) the fault was undone; failures sent from then on (caused by the heal, a
+    /// restart or a switchover) are not the fault's outage. Null: to the end.</param>
+    public static BankTimeline Build(IReadOnlyList<HistoryEvent> records, long faultAtMs, long? healAtMs = null)
     {
         // A region-not-primary answer is a redirect a front door follows at once, not a failure the user sees.
         var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.StartMs).ToList();
         static bool Definite(HistoryEvent a) => a.IsDefinite;
-        var failures = attempts.Where(a => a.StartMs >= faultAtMs && !Definite(a)).ToList();
+        var failures = attempts.Where(a => a.StartMs >= faultAtMs && a.StartMs < (healAtMs ?? long.MaxValue) && !Definite(a)).ToList();
         double? rto = null;
         double? firstSuccess = null;
         if (failures.Count > 0)

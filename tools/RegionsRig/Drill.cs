@@ -119,7 +119,9 @@ public sealed class Drill(RigOptions options, Action<string> log)
             var acks = logs.Where(l => l.Phase == "end" && l.Outcome == "ack").ToList();
             var firstAfter = acks.Where(a => begins[a.Id] > faultMs).Select(a => (double?)(a.AtMs - faultMs) / 1000).Min();
             var lastBefore = acks.Where(a => a.AtMs <= faultMs).Select(a => (double?)(a.AtMs - faultMs) / 1000).Max();
-            var failedAfter = logs.Count(l => l.Phase == "end" && l.Outcome != "ack" && begins.TryGetValue(l.Id, out var begun) && begun >= faultMs);
+            // Only writes begun while the fault lasted count (until the heal, or until stable for faults without one).
+            var faultEndMs = faultMs + (long)((healed ?? stable) * 1000);
+            var failedAfter = logs.Count(l => l.Phase == "end" && l.Outcome != "ack" && begins.TryGetValue(l.Id, out var begun) && begun >= faultMs && begun < faultEndMs);
             var ackTimes = acks.Select(a => a.AtMs).Where(t => t >= faultMs + (long)((lastBefore ?? 0) * 1000)).Order().ToList();
             var gap = ackTimes.Zip(ackTimes.Skip(1), (x, y) => (y - x) / 1000.0).DefaultIfEmpty(0).Max();
             var report = new DrillReport(fault, faultedRegion, firstAfter, lastBefore, gap, healed, stable, rejoined, switchover, exposure.ExposedSeconds,

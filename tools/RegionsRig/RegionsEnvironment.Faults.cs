@@ -189,21 +189,24 @@ public sealed partial class RegionsEnvironment
             throw new FaultNotLandedException($"{region.Name}: namespace {ns} has no process to kill");
         }
 
-        foreach (var pid in pids)
-        {
-            Shell.Signal(pid, "KILL"); // a process may exit on its own meanwhile: what counts is that none is left
-        }
-
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int[] left;
-        while ((left = [.. (await PidsAsync()).Where(Shell.IsAlive)]).Length > 0)
+        int[] left = pids;
+        while (left.Length > 0)
         {
+            // Each pass kills whatever is still there, children forked since the last listing included; a process
+            // may exit on its own meanwhile: what counts is that none is left.
+            foreach (var pid in left)
+            {
+                Shell.Signal(pid, "KILL");
+            }
+
             if (clock.Elapsed > FaultProof.Deadline)
             {
                 throw new FaultNotLandedException($"{region.Name}: {left.Length} processes still running in {ns} after SIGKILL ({string.Join(", ", left)})");
             }
 
             await Task.Delay(50, cancellationToken);
+            left = [.. (await PidsAsync()).Where(Shell.IsAlive)];
         }
     }
 
@@ -238,13 +241,17 @@ public sealed partial class RegionsEnvironment
     {
         var ns = Options.Namespace(region);
         await Shell.InNamespaceAsync(ns, "iptables", ["-A", PartitionChain, .. rule]);
-        try
+        // The rule is in the chain, and the chain is where packets pass: hooked into INPUT and OUTPUT.
+        foreach (var check in new[] { (string[])["-C", PartitionChain, .. rule], ["-C", "INPUT", "-j", PartitionChain], ["-C", "OUTPUT", "-j", PartitionChain] })
         {
-            await Shell.InNamespaceAsync(ns, "iptables", ["-C", PartitionChain, .. rule]);
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new FaultNotLandedException($"{region.Name}: rule '{string.Join(' ', rule)}' is not in chain {PartitionChain}", exception);
+            try
+            {
+                await Shell.InNamespaceAsync(ns, "iptables", check);
+            }
+            catch (InvalidOperationException exception)
+            {
+                throw new FaultNotLandedException($"{region.Name}: 'iptables {string.Join(' ', check)}' failed: the rule '{string.Join(' ', rule)}' does not filter packets", exception);
+            }
         }
     }
 
@@ -254,6 +261,11 @@ public sealed partial class RegionsEnvironment
     /// </summary>
     private async Task CutSiloPortsAsync()
     {
+        if (Region.All.Count(r => SilosIn(r).Any()) < 2)
+        {
+            throw new FaultNotLandedException("PartitionSilos: silos run in fewer than two regions, so there is no silo port between regions to cut");
+        }
+
         foreach (var region in Region.All.Where(r => SilosIn(r).Any()))
         {
             foreach (var other in Region.All.Where(r => r != region && SilosIn(r).Any()))
@@ -264,10 +276,7 @@ public sealed partial class RegionsEnvironment
             }
         }
 
-        if (!Region.All.Any(r => SilosIn(r).Any()))
-        {
-            throw new FaultNotLandedException("PartitionSilos: no silo runs, so there is no silo port to cut");
-        }
+
     }
 
     private async Task PartitionAsync(Region isolated)

@@ -58,7 +58,7 @@ public static class HistoryChecker
             {
                 case OutcomeKind.Acknowledged:
                     acknowledged++;
-                    if (!appliedOnce || (end!.TransferId != Guid.Empty && rows.Count == 1 && rows[0].Id != end.TransferId))
+                    if (!appliedOnce || (rows.Count == 1 && rows[0].Id != Guid.Empty && rows[0].Id != end!.TransferId))
                     {
                         Add(violations, Invariant.AcknowledgedAppliedOnce,
                             $"acknowledged transfer {key} ({first.Amount} from {first.From} to {first.To}, answered id {end!.TransferId}) is not in the ledger exactly once: {Describe(rows, moved)}");
@@ -88,6 +88,14 @@ public static class HistoryChecker
 
                     break;
             }
+        }
+
+        // One transfer id answered to two keys: each key looks applied once, yet one of them is not in the ledger.
+        var answered = ends.Values.Concat(retries.SelectMany(g => g)).Where(e => e.TransferId != Guid.Empty && e.Status == 201)
+            .GroupBy(e => e.TransferId).Where(g => g.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count() > 1);
+        foreach (var shared in answered)
+        {
+            Add(violations, Invariant.KeyAppliedOnce, $"transfer {shared.Key} was answered to keys {string.Join(", ", shared.Select(e => e.Key).Distinct(StringComparer.Ordinal))}");
         }
 
         var claimed = byKey.Where(p => begun.ContainsKey(p.Key)).SelectMany(p => p.Value).ToHashSet();
@@ -136,7 +144,7 @@ public static class HistoryChecker
 
         foreach (var retry in definite)
         {
-            if (retry.Status == 201 && (!appliedOnce || (retry.TransferId != Guid.Empty && rows.Count == 1 && rows[0].Id != retry.TransferId)))
+            if (retry.Status == 201 && (!appliedOnce || (rows.Count == 1 && rows[0].Id != Guid.Empty && rows[0].Id != retry.TransferId)))
             {
                 Add(violations, Invariant.RetryAnswersConsistent, $"a retry of {key} answered 201 (id {retry.TransferId}) but the ledger does not hold it exactly once: {rows.Count} transfers");
             }

@@ -127,8 +127,58 @@ public sealed class HistoryCheckerTests
         return Task.CompletedTask;
     }
 
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_refused_transfer_whose_debit_was_reversed_moved_nothing_and_passes()
+    {
+        var bank = new Bank();
+        bank.Applied.Add(new Applied(Bank.T2, "t2", Bank.B, Bank.C, 500, Reversed: true));
+        bank.Replace(e => e.Kind == EventKind.End && e.Key == "t2", e => e with { TransferId = Bank.T2 });
+
+        Assert.Empty(HistoryChecker.Check(bank.History, bank.Ledger(), bank.Scope).Violations);
+        Assert.Empty(HistoryChecker.Check(bank.History, bank.Ledger(keys: false), bank.Scope).Violations);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_retry_answered_201_for_a_transfer_the_ledger_does_not_hold_fails()
+    {
+        var bank = new Bank();
+        bank.Applied.RemoveAll(a => a.Key == "t3");
+
+        var report = HistoryChecker.Check(bank.History, bank.Ledger(), bank.Scope);
+
+        Assert.Equal([Invariant.RetryAnswersConsistent], report.Violations.Select(v => v.Invariant));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task An_acknowledgement_without_the_ledgers_id_fails()
+    {
+        var bank = new Bank();
+        bank.Replace(e => e.Kind == EventKind.End && e.Key == "t1", e => e with { TransferId = Guid.Empty });
+
+        var report = HistoryChecker.Check(bank.History, bank.Ledger(), bank.Scope);
+
+        Assert.Equal([Invariant.AcknowledgedAppliedOnce], report.Violations.Select(v => v.Invariant));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Two_keys_answered_with_one_transfer_id_fail_even_where_keys_are_not_visible()
+    {
+        var bank = new Bank();
+        bank.Acknowledge("t5", Bank.A, Bank.B, 100);
+        bank.Applied.RemoveAll(a => a.Key == "t5"); // t5's transfer is lost ...
+        bank.Replace(e => e.Kind == EventKind.End && e.Key == "t5", e => e with { TransferId = Bank.T1 }); // ... and it was answered with t1's id
+
+        var report = HistoryChecker.Check(bank.History, bank.Ledger(keys: false), bank.Scope);
+
+        Assert.Contains(report.Violations, v => v.Invariant == Invariant.KeyAppliedOnce && v.Detail.Contains("t1, t5", StringComparison.Ordinal));
+        return Task.CompletedTask;
+    }
+
     /// <summary>One transfer the ledger applied (or, with <paramref name="CreditMissing"/>, half applied).</summary>
-    private sealed record Applied(Guid Id, string Key, Guid From, Guid To, long Amount, bool CreditMissing = false);
+    private sealed record Applied(Guid Id, string Key, Guid From, Guid To, long Amount, bool CreditMissing = false, bool Reversed = false);
 
     /// <summary>
     /// Three accounts funded with 1,000 each; t1 acknowledged (A→B 100), t2 refused (B→C 500), t3 unknown then
@@ -200,7 +250,11 @@ public sealed class HistoryCheckerTests
             foreach (var a in Applied)
             {
                 Post(a.From, a.Id, "transferOut", -a.Amount);
-                if (!a.CreditMissing)
+                if (a.Reversed)
+                {
+                    Post(a.From, a.Id, "transferReversal", a.Amount);
+                }
+                else if (!a.CreditMissing)
                 {
                     Post(a.To, a.Id, "transferIn", a.Amount);
                 }
@@ -211,7 +265,7 @@ public sealed class HistoryCheckerTests
                 balances[account] += skew;
             }
 
-            return new LedgerSnapshot([.. Applied.Select(a => new SnapshotTransfer(a.Id, keys ? a.Key : null, "completed"))], balances, entries, "copy");
+            return new LedgerSnapshot([.. Applied.Select(a => new SnapshotTransfer(a.Id, keys ? a.Key : null, a.Reversed ? "rejected" : "completed"))], balances, entries, "copy");
         }
 
         private void Transfer(string key, Guid from, Guid to, long amount, int status, string outcome, Guid id, string? hash)

@@ -7,43 +7,50 @@ namespace MultiCloud.Tests.Faults;
 
 /// <summary>
 /// The drills' fault commands prove they landed (<see cref="FaultProof"/>): aimed at the wrong process, at one already
-/// gone, or without effect, they throw, and the drill fails instead of measuring a fault that never happened.
+/// gone, or without effect, they throw, and the drill fails instead of measuring a fault that never happened. The
+/// targets are throwaway <c>sleep</c> processes, never a server another test uses.
 /// </summary>
-public sealed class FaultProofTests(PostgresServer postgres)
+public sealed class FaultProofTests
 {
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task A_kill_aimed_at_the_wrong_process_is_refused_and_the_process_survives()
     {
-        var postmaster = await postgres.PostmasterPidAsync();
+        using var decoy = Decoy();
+        try
+        {
+            var refused = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.SignalAsync(decoy.Id, "KILL", "patroni", "the primary's Patroni", TestContext.Current.CancellationToken));
 
-        var refused = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.SignalAsync(postmaster, "KILL", "patroni", "the primary's Patroni", TestContext.Current.CancellationToken));
-
-        Assert.Contains("not patroni", refused.Message, StringComparison.Ordinal);
-        Assert.True(Shell.IsAlive(postmaster), "the postmaster the wrong kill was aimed at still runs");
+            Assert.Contains("not patroni", refused.Message, StringComparison.Ordinal);
+            Assert.True(Shell.IsAlive(decoy.Id), "the process the wrong kill was aimed at still runs");
+        }
+        finally
+        {
+            decoy.Kill();
+        }
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task A_freeze_lands_only_when_the_process_is_stopped_and_a_resume_only_when_it_runs()
     {
-        var postmaster = await postgres.PostmasterPidAsync();
-
-        await FaultProof.SignalAsync(postmaster, "STOP", "postgres", "the test server's postmaster", TestContext.Current.CancellationToken);
+        using var decoy = Decoy();
         try
         {
-            Assert.Equal('T', Shell.ProcessState(postmaster));
+            await FaultProof.SignalAsync(decoy.Id, "STOP", "sleep", "a decoy", TestContext.Current.CancellationToken);
+            Assert.Equal('T', Shell.ProcessState(decoy.Id));
+
+            await FaultProof.SignalAsync(decoy.Id, "CONT", "sleep", "a decoy", TestContext.Current.CancellationToken);
+            Assert.NotEqual('T', Shell.ProcessState(decoy.Id));
         }
         finally
         {
-            await FaultProof.SignalAsync(postmaster, "CONT", "postgres", "the test server's postmaster", TestContext.Current.CancellationToken);
+            decoy.Kill();
         }
-
-        Assert.NotEqual('T', Shell.ProcessState(postmaster));
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task A_kill_lands_only_when_the_process_is_gone_and_a_second_one_finds_nothing_to_kill()
     {
-        using var decoy = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
+        using var decoy = Decoy();
         try
         {
             await FaultProof.SignalAsync(decoy.Id, "KILL", "sleep", "a decoy", TestContext.Current.CancellationToken);
@@ -68,4 +75,6 @@ public sealed class FaultProofTests(PostgresServer postgres)
 
         Assert.StartsWith("rule not in place", seen.Message, StringComparison.Ordinal);
     }
+
+    private static Process Decoy() => Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
 }

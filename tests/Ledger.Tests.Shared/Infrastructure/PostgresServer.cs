@@ -28,14 +28,6 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private string DataDirectory => Path.Combine(_directory!, "data");
 
-    /// <summary>Starts the server if it is not running yet and returns its postmaster's pid (first line of <c>postmaster.pid</c>).</summary>
-    public async Task<int> PostmasterPidAsync()
-    {
-        await EnsureStartedAsync();
-        var lines = await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid"));
-        return int.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     /// <inheritdoc />
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

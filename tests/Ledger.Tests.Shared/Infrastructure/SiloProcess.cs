@@ -90,9 +90,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return handle;
     }
 
-    /// <summary>When the process exited (UTC); only meaningful once it has.</summary>
-    public DateTime ExitedAtUtc => _process.ExitTime.ToUniversalTime();
-
     /// <summary>Kills the process at once (SIGKILL): no graceful shutdown, no deactivation, connections reset; waits (10 s at most) for it to exit.</summary>
     public void Kill()
     {

@@ -34,6 +34,19 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     /// <summary>How long a fault that is healed (frozen silo, partition, database faults) is held. Default 20 s.</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long region A stays lost (KillRegionA, LoseRegionA) before it is restarted. Default 25 s: past the
+    /// promotion (~10 s) and the eviction of its silos, so that region B serves alone for a while. A fault duration,
+    /// not a wait for a condition: the drill polls for the promotion and the activations separately.
+    /// </summary>
+    public TimeSpan RegionLossHold { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// How long the client started in region A after it rejoined runs before the switchover back. Default 5 s, so
+    /// that the switchover's outage is measured on a client already serving.
+    /// </summary>
+    public TimeSpan BeforeSwitchover { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Workload after recovery before the clients stop. Default 10 s.</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -95,9 +108,16 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             switch (fault)
             {
                 case FaultKind.KillRegionA or FaultKind.LoseRegionA:
-                    await Task.Delay(TimeSpan.FromSeconds(25), cancellationToken);
-                    afterFailover = await PlacementAsync(env.SilosIn(Region.B).Select(s => s.Api), cancellationToken);
+                    var lostUntil = faultAt + (long)RegionLossHold.TotalMilliseconds;
+                    await env.WaitUntilAsync("region B to lead", RegionLossHold + TimeSpan.FromSeconds(60), async () => await env.LeaderRegionAsync() == Region.B, cancellationToken);
+                    Event("region B leads", mark: true);
+                    afterFailover = await PlacementInAsync(env.SilosIn(Region.B).Select(s => s.Api), "b", TimeSpan.FromSeconds(60), cancellationToken);
                     Event($"activations: {afterFailover}");
+                    if (Now() < lostUntil)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(lostUntil - Now()), cancellationToken);
+                    }
+
                     await env.HealAsync(fault, cancellationToken);
                     healAt = Now();
                     Event("region A restarted", mark: true);
@@ -109,7 +129,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
 
                     Event("region A rejoined: synchronous standby, silos ready");
                     StartClient(env, Region.A, "a2", accountsFile, stopFile, clients);
-                    await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+                    await Task.Delay(BeforeSwitchover, cancellationToken);
                     switchoverAt = Now();
                     await env.SwitchoverAsync(Region.A);
                     Event("planned switchover to region A requested", mark: true);
@@ -151,7 +171,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             await Task.Delay(Cooldown, cancellationToken);
             if (switchoverAt != 0)
             {
-                afterFailback = await PlacementAsync(env.Silos.Select(s => s.Api), cancellationToken);
+                afterFailback = await PlacementInAsync(env.Silos.Select(s => s.Api), "a", TimeSpan.FromSeconds(30), cancellationToken);
                 Event($"activations: {afterFailback}");
             }
 
@@ -261,6 +281,28 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     }
 
     /// <summary>Account activations per region, as the cluster reports them through the first front end that answers.</summary>
+    /// <summary>
+    /// Polls the placement until every account is activated in <paramref name="region"/> or
+    /// <paramref name="timeout"/> passes; returns the last placement read (the test asserts on it, so a placement
+    /// that never moved fails there, naming what it was).
+    /// </summary>
+    private async Task<string> PlacementInAsync(IEnumerable<Uri> frontEnds, string region, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var apis = frontEnds.ToList();
+        var deadline = Now() + (long)timeout.TotalMilliseconds;
+        var all = $"{region}={Accounts}";
+        while (true)
+        {
+            var placement = await PlacementAsync(apis, cancellationToken);
+            if (placement.Contains(all, StringComparison.Ordinal) || Now() >= deadline)
+            {
+                return placement;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
     private static async Task<string> PlacementAsync(IEnumerable<Uri> frontEnds, CancellationToken cancellationToken)
     {
         foreach (var api in frontEnds)

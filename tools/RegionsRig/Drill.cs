@@ -21,6 +21,13 @@ public sealed class Drill(RigOptions options, Action<string> log)
     /// <summary>How long a partition, a frozen postmaster or a stopped etcd member is held before it is healed.</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long region A stays down after region B accepts writes again (KillRegionA), before it is restarted.
+    /// Default 5 s: region B runs as a primary without a synchronous standby for a while, which the exposure
+    /// monitor must see. A fault duration, not a wait for a condition.
+    /// </summary>
+    public TimeSpan DownAfterFailover { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Runs the drill.</summary>
     public async Task<DrillReport> RunAsync(FaultKind fault, CancellationToken cancellationToken)
     {
@@ -64,7 +71,7 @@ public sealed class Drill(RigOptions options, Action<string> log)
                 case FaultKind.KillRegionA:
                     await WaitForWritesAsync(writers, faultAt, TimeSpan.FromSeconds(90), cancellationToken);
                     Event($"writes succeed again ({(await env.LeaderRegionAsync())?.Name} leads)");
-                    await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+                    await Task.Delay(DownAfterFailover, cancellationToken);
                     await env.HealAsync(fault, cancellationToken);
                     healed = Since();
                     Event("region A restarted");

@@ -17,7 +17,9 @@ public static class FaultProof
     /// <summary>Sends <paramref name="signal"/> (<c>KILL</c>, <c>STOP</c> or <c>CONT</c>) to <paramref name="pid"/> and waits for its effect.</summary>
     /// <param name="pid">The process.</param>
     /// <param name="signal">Signal name without <c>SIG</c>.</param>
-    /// <param name="program">A word its command line must contain (e.g. <c>patroni</c>, <c>MultiCloud.Silo</c>).</param>
+    /// <param name="program">An argument its command line must hold, whole or as a file name without extension
+    /// (<c>patroni</c> matches <c>/usr/bin/patroni</c>; <c>--Cluster:SiloName=silo-a0</c> matches that silo and not
+    /// <c>silo-a01</c>).</param>
     /// <param name="target">What it is, for the message (e.g. <c>region A's Patroni</c>).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="FaultNotLandedException">Not that process, not running, the signal refused, or no effect within <see cref="Deadline"/>.</exception>
@@ -29,7 +31,7 @@ public static class FaultProof
             throw new FaultNotLandedException($"{target}: pid {pid} is not running, so SIG{signal} cannot land on it");
         }
 
-        if (!commandLine.Contains(program, StringComparison.Ordinal))
+        if (!Names(commandLine, program))
         {
             throw new FaultNotLandedException($"{target}: pid {pid} is '{Truncate(commandLine)}', not {program}; SIG{signal} not sent");
         }
@@ -69,6 +71,11 @@ public static class FaultProof
             await Task.Delay(Poll, cancellationToken);
         }
     }
+
+    /// <summary>Whether one argument of <paramref name="commandLine"/> is <paramref name="program"/> or a path to it.</summary>
+    private static bool Names(string commandLine, string program) =>
+        commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Any(argument => argument == program || Path.GetFileName(argument) == program || Path.GetFileNameWithoutExtension(argument) == program);
 
     private static string Truncate(string text) => text.Length <= 120 ? text : text[..120] + "…";
 }

@@ -57,10 +57,10 @@ public sealed partial class RegionsEnvironment
                 await KillNamespaceAsync(Region.A, cancellationToken);
                 break;
             case FaultKind.KillSilo:
-                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "KILL", SiloProgram, FaultedSilo, cancellationToken);
+                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "KILL", SiloArgument(FaultedSilo), FaultedSilo, cancellationToken);
                 break;
             case FaultKind.FreezeSilo:
-                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "STOP", SiloProgram, FaultedSilo, cancellationToken);
+                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "STOP", SiloArgument(FaultedSilo), FaultedSilo, cancellationToken);
                 break;
             case FaultKind.PartitionSilos:
                 await CutSiloPortsAsync();
@@ -70,8 +70,12 @@ public sealed partial class RegionsEnvironment
         _log($"fault: {fault}{(_faultedPrimary is null ? string.Empty : $" on {_faultedPrimary.Name}")} (landed)");
     }
 
-    /// <summary>Undoes a fault: removes partitions (checked gone), resumes a frozen process (checked running), restarts killed processes.</summary>
-    /// <exception cref="FaultNotLandedException">A resumed process did not run again.</exception>
+    /// <summary>
+    /// Undoes a fault: removes partitions, resumes a frozen process (checked running), restarts killed processes. A
+    /// partition's DROP rules must have dropped packets while it lasted (their counters, read before the rules are
+    /// removed): rules in place that matched nothing cut nothing.
+    /// </summary>
+    /// <exception cref="FaultNotLandedException">A resumed process did not run again, or a partition dropped no packet (the fault is healed first).</exception>
     public async Task HealAsync(FaultKind fault, CancellationToken cancellationToken = default)
     {
         switch (fault)
@@ -80,14 +84,16 @@ public sealed partial class RegionsEnvironment
                 RestartRegion(Region.A);
                 break;
             case FaultKind.LoseRegionA:
+                var lost = await DroppedPacketsAsync(Region.A);
                 await Shell.InNamespaceAsync(Options.Namespace(Region.A), "iptables", ["-F", PartitionChain]);
                 RestartRegion(Region.A);
+                RequireDropped(fault, lost);
                 break;
             case FaultKind.KillSilo:
                 StartSilo(State.Silos.Single(s => s.Name == FaultedSilo));
                 break;
             case FaultKind.FreezeSilo:
-                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "CONT", SiloProgram, FaultedSilo, cancellationToken);
+                await FaultProof.SignalAsync(SiloPid(FaultedSilo), "CONT", SiloArgument(FaultedSilo), FaultedSilo, cancellationToken);
                 break;
             case FaultKind.KillPrimaryPatroni:
                 StartPatroni(_faultedPrimary ?? Region.A);
@@ -99,11 +105,14 @@ public sealed partial class RegionsEnvironment
             case FaultKind.PartitionRegionA:
             case FaultKind.PartitionRegionB:
             case FaultKind.PartitionSilos:
+                long dropped = 0;
                 foreach (var r in Region.All)
                 {
+                    dropped += await DroppedPacketsAsync(r);
                     await Shell.InNamespaceAsync(Options.Namespace(r), "iptables", ["-F", PartitionChain]);
                 }
 
+                RequireDropped(fault, dropped);
                 break;
             case FaultKind.StopEtcdMember:
                 StartEtcd(Region.Witness, initial: false);
@@ -270,13 +279,35 @@ public sealed partial class RegionsEnvironment
         {
             foreach (var other in Region.All.Where(r => r != region && SilosIn(r).Any()))
             {
-                var ports = string.Join(',', SilosIn(other).SelectMany(s => new[] { s.SiloPort, s.GatewayPort }).Order());
-                await AddRuleAsync(region, ["-p", "tcp", "-d", $"{other.Address}/32", "-m", "multiport", "--dports", ports, "-j", "DROP"]);
-                await AddRuleAsync(region, ["-p", "tcp", "-s", $"{other.Address}/32", "-m", "multiport", "--sports", ports, "-j", "DROP"]);
+                // multiport takes at most 15 ports a rule.
+                foreach (var chunk in SilosIn(other).SelectMany(s => new[] { s.SiloPort, s.GatewayPort }).Order().Chunk(15))
+                {
+                    var ports = string.Join(',', chunk);
+                    await AddRuleAsync(region, ["-p", "tcp", "-d", $"{other.Address}/32", "-m", "multiport", "--dports", ports, "-j", "DROP"]);
+                    await AddRuleAsync(region, ["-p", "tcp", "-s", $"{other.Address}/32", "-m", "multiport", "--sports", ports, "-j", "DROP"]);
+                }
             }
         }
+    }
 
+    /// <summary>Packets the DROP rules of a region's partition chain have dropped (<c>iptables -L -v -x</c> counters).</summary>
+    private async Task<long> DroppedPacketsAsync(Region region)
+    {
+        var listing = await Shell.InNamespaceAsync(Options.Namespace(region), "iptables", ["-L", PartitionChain, "-v", "-x", "-n"]);
+        // Lines after the two headers: pkts bytes target prot opt in out source destination [match].
+        return listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(columns => columns.Length > 2 && columns[2] == "DROP")
+            .Sum(columns => long.Parse(columns[0], CultureInfo.InvariantCulture));
+    }
 
+    private void RequireDropped(FaultKind fault, long dropped)
+    {
+        _log($"{fault}: the partition rules dropped {dropped} packets");
+        if (dropped == 0)
+        {
+            throw new FaultNotLandedException($"{fault}: the partition rules dropped no packet while the fault lasted, so nothing was cut");
+        }
     }
 
     private async Task PartitionAsync(Region isolated)
@@ -288,6 +319,6 @@ public sealed partial class RegionsEnvironment
         }
     }
 
-    /// <summary>A word every silo's command line contains.</summary>
-    private const string SiloProgram = "MultiCloud.Silo";
+    /// <summary>The argument only the silo named <paramref name="silo"/> has on its command line (<see cref="RigSiloOptions.Arguments"/>).</summary>
+    private static string SiloArgument(string silo) => $"--Cluster:SiloName={silo}";
 }

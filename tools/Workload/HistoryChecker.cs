@@ -24,7 +24,15 @@ public static class HistoryChecker
         var begun = new Dictionary<string, HistoryEvent>(StringComparer.Ordinal);
         foreach (var e in history.Where(e => e.Kind == EventKind.Begin && e.Key is not null))
         {
-            begun.TryAdd(e.Key!, e);
+            if (!begun.TryAdd(e.Key!, e) && (begun[e.Key!].From, begun[e.Key!].To, begun[e.Key!].Amount) != (e.From, e.To, e.Amount))
+            {
+                Add(violations, Invariant.HistoryWellFormed, $"key {e.Key} was begun for two transfers ({begun[e.Key!].Amount} and {e.Amount})");
+            }
+        }
+
+        foreach (var orphan in history.Where(e => e.Kind is EventKind.Attempt or EventKind.End or EventKind.Retry or EventKind.Replay && (e.Key is null || !begun.ContainsKey(e.Key))))
+        {
+            Add(violations, Invariant.HistoryWellFormed, $"{orphan.Kind} of key {orphan.Key ?? "(none)"} by {orphan.Client} has no begin");
         }
 
         var ends = history.Where(e => e.Kind == EventKind.End && e.Key is not null).GroupBy(e => e.Key!, StringComparer.Ordinal)

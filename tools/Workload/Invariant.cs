@@ -19,6 +19,11 @@ public enum Invariant
     /// <summary>Every transfer in the ledger was begun by some client of the history.</summary>
     NoUnattemptedTransfer,
 
+    /// <summary>Every answer in the history (attempt, end, retry, replay) belongs to a request some client began, and a
+    /// key is begun for one transfer only: an answer without its request would keep a transfer out of every other
+    /// check.</summary>
+    HistoryWellFormed,
+
     /// <summary>Every outcome left unknown by a client got a definite answer when the checker retried its key.</summary>
     OutcomesResolved,
 

@@ -55,6 +55,10 @@ public sealed class HistoryCheckerTests
             case Invariant.NoUnattemptedTransfer:
                 bank.Applied.Add(new Applied(Guid.NewGuid(), "nobody-began-this", Bank.A, Bank.B, 10));
                 break;
+            case Invariant.HistoryWellFormed:
+                bank.History.RemoveAll(e => e.Kind == EventKind.Begin && e.Key == "t1");
+                only = false; // the acknowledged transfer t1 is then in the ledger though no client began it
+                break;
             case Invariant.OutcomesResolved:
                 bank.History.RemoveAll(e => e.Kind == EventKind.Retry && e.Key == "t4");
                 break;
@@ -174,6 +178,19 @@ public sealed class HistoryCheckerTests
         var report = HistoryChecker.Check(bank.History, bank.Ledger(keys: false), bank.Scope);
 
         Assert.Contains(report.Violations, v => v.Invariant == Invariant.KeyAppliedOnce && v.Detail.Contains("t1, t5", StringComparison.Ordinal));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task One_key_begun_for_two_different_transfers_fails_as_a_malformed_history()
+    {
+        var bank = new Bank();
+        var begin = bank.History.First(e => e.Kind == EventKind.Begin && e.Key == "t1");
+        bank.History.Add(begin with { Amount = begin.Amount + 1 });
+
+        var report = HistoryChecker.Check(bank.History, bank.Ledger(), bank.Scope);
+
+        Assert.Equal([Invariant.HistoryWellFormed], report.Violations.Select(v => v.Invariant));
         return Task.CompletedTask;
     }
 

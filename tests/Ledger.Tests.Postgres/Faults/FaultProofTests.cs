@@ -30,6 +30,24 @@ public sealed class FaultProofTests
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task A_target_named_by_part_of_an_argument_is_refused_so_silo_a0_never_matches_silo_a01()
+    {
+        using var decoy = Decoy();
+        try
+        {
+            var refused = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.SignalAsync(decoy.Id, "STOP", "30", "a decoy", TestContext.Current.CancellationToken));
+            await FaultProof.SignalAsync(decoy.Id, "STOP", "300", "a decoy", TestContext.Current.CancellationToken);
+            await FaultProof.SignalAsync(decoy.Id, "CONT", "sleep", "a decoy", TestContext.Current.CancellationToken);
+
+            Assert.Contains("not 30", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            decoy.Kill();
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Processes)]
     public async Task A_freeze_lands_only_when_the_process_is_stopped_and_a_resume_only_when_it_runs()
     {
         using var decoy = Decoy();

@@ -44,11 +44,14 @@ public sealed class PrimaryWaitingMembershipTableTests : IAsyncLifetime
         await _postgres.StopAsync();
         var clock = Stopwatch.StartNew();
         var vote = table.UpdateRowAsync(row, etag, read.Version.Next());
+        // An observation window, not synchronization: for 2 s with no server the vote must still be waiting (it
+        // would fail within milliseconds without the primary wait).
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         Assert.False(vote.IsCompleted, "the vote finished while no server was running");
         await _postgres.StartAsync();
 
         Assert.True(await vote.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        // It landed after the server came back (>= the 2 s window), well inside the 30 s primary wait.
         Assert.InRange(clock.Elapsed.TotalSeconds, 2, 20);
         var (stored, _) = (await table.ReadRowAsync(entry.SiloAddress)).Members[0];
         Assert.Single(stored.SuspectTimes!);
@@ -65,6 +68,7 @@ public sealed class PrimaryWaitingMembershipTableTests : IAsyncLifetime
             var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => table.ReadAllAsync());
 
             Assert.True(PrimaryUnavailable.Is(error));
+            // Failed after the 1.5 s primary wait, not at once: 0.1 s below for timer granularity, about 6x above.
             Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 10);
         }
         finally
@@ -85,6 +89,7 @@ public sealed class PrimaryWaitingMembershipTableTests : IAsyncLifetime
 
             Assert.Equal(PostgresErrorCodes.UndefinedTable, error.SqlState);
             Assert.False(PrimaryUnavailable.Is(error));
+            // Not retried: far below the 30 s primary wait it would otherwise use up (5 s leaves a loaded machine room).
             Assert.InRange(clock.Elapsed.TotalSeconds, 0, 5);
         }
         finally

@@ -82,6 +82,8 @@ public sealed class UnreplicatedCommitTests : IAsyncLifetime
         var found = await query.FindTransferByIdempotencyKeyAsync(key);
 
         Assert.True(refused.Message.Contains("synchronous standby", StringComparison.Ordinal), refused.ToString());
+        // Refused after waiting Regions:ReplicationFence:Wait (1 s) for the standby, not at once and not forever.
+        // Margin: 100 ms below (timer granularity), 10x above (a loaded 2-core machine).
         Assert.InRange(refusedAfter.TotalMilliseconds, 900, 10_000);
         Assert.NotNull(found);
         Assert.Single(await Grains.EntriesAsync(from));

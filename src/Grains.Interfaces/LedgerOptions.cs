@@ -12,11 +12,11 @@ public sealed class LedgerOptions : IValidatableObject
     public const string SectionName = "Ledger";
 
     /// <summary>Largest amount of one deposit, withdrawal or transfer, in minor currency units. Default 10^11 (1 billion units of a 2-decimal currency).</summary>
-    [Range(1, long.MaxValue / 4)]
+    [Range(1, long.MaxValue / 4, ErrorMessage = "Ledger:MaxOperationAmount must be between 1 and 2^61 minor units.")]
     public long MaxOperationAmount { get; set; } = 100_000_000_000;
 
     /// <summary>Largest balance an account may reach through deposits and incoming transfers, in minor currency units. Default 10^15.</summary>
-    [Range(1, long.MaxValue / 4)]
+    [Range(1, long.MaxValue / 4, ErrorMessage = "Ledger:MaxBalance must be between 1 and 2^61 minor units.")]
     public long MaxBalance { get; set; } = 1_000_000_000_000_000;
 
     /// <summary>
@@ -32,11 +32,11 @@ public sealed class LedgerOptions : IValidatableObject
     public TimeSpan MaintenancePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Most operations resumed or purged by one maintenance pass.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = "Ledger:MaintenanceBatchSize must be between 1 and 100,000.")]
     public int MaintenanceBatchSize { get; set; } = 1000;
 
     /// <summary>How many times an operation tries one posting (debit, credit, deposit...) within one request before it answers "outcome unknown".</summary>
-    [Range(1, 10)]
+    [Range(1, 10, ErrorMessage = "Ledger:PostingAttempts must be between 1 and 10.")]
     public int PostingAttempts { get; set; } = 3;
 
     /// <inheritdoc />

@@ -29,7 +29,7 @@ public sealed class RegionOptions : IValidatableObject
     /// The PostgreSQL setting that names a server's region (set per member in Patroni's configuration, e.g.
     /// <c>ledger.region: a</c>), read on the primary with <c>current_setting(name, true)</c>. Default <c>ledger.region</c>.
     /// </summary>
-    [Required]
+    [Required(ErrorMessage = "Regions:PrimarySettingName is required.")]
     [RegularExpression("^[a-z_]+\\.[a-z_]+$", ErrorMessage = "Regions:PrimarySettingName must look like 'ledger.region'.")]
     public string PrimarySettingName { get; set; } = "ledger.region";
 

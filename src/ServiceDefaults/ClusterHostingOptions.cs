@@ -14,21 +14,21 @@ public sealed class ClusterHostingOptions : IValidatableObject
     public const string SectionName = "Cluster";
 
     /// <summary>Orleans ClusterId: silos with the same id form one cluster (one membership table partition).</summary>
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Cluster:ClusterId is required.")]
     [RegularExpression("^[A-Za-z0-9._-]{1,150}$", ErrorMessage = "Cluster:ClusterId must be 1-150 characters from A-Z a-z 0-9 . _ -")]
     public string ClusterId { get; set; } = "multicloud";
 
     /// <summary>Orleans ServiceId: scopes grain state, reminders and ledger rows; keep it stable across deployments.</summary>
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Cluster:ServiceId is required.")]
     [RegularExpression("^[A-Za-z0-9._-]{1,150}$", ErrorMessage = "Cluster:ServiceId must be 1-150 characters from A-Z a-z 0-9 . _ -")]
     public string ServiceId { get; set; } = "ledger";
 
     /// <summary>TCP port for silo-to-silo traffic. Default 11111.</summary>
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "Cluster:SiloPort must be between 1 and 65535.")]
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>TCP port of the client gateway (front ends connect here). Default 30000.</summary>
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "Cluster:GatewayPort must be between 1 and 65535.")]
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The IP address other silos and clients reach this silo on. Default 127.0.0.1 (one machine).</summary>

@@ -102,6 +102,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
 
             faultAt = Now();
             await env.InjectAsync(fault, cancellationToken);
+            var landedAt = Now();
             Event($"fault injected: {fault}", mark: true);
             string? afterFailover = null, afterFailback = null;
             long switchoverAt = 0, healAt = 0;
@@ -144,6 +145,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     break;
                 default:
                     await Task.Delay(Hold, cancellationToken);
+                    if (fault is FaultKind.PartitionRegionA or FaultKind.PartitionRegionB)
+                    {
+                        var primaries = await env.SelfReportedPrimariesAsync();
+                        Event($"primaries before the heal: {(primaries.Count == 0 ? "none" : string.Join(", ", primaries.Select(r => r.Name)))}");
+                    }
+
                     await env.HealAsync(fault, cancellationToken);
                     healAt = Now();
                     Event("healed", mark: true);
@@ -209,8 +216,16 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                 File.Copy(plot, plotPath, overwrite: true);
             }
 
+            // A region cut off from the other and the witness must stop acknowledging: every commit waits for the
+            // synchronous standby across the cut. Counted on attempts sent once every rule was in place.
+            char? cutOff = fault switch { FaultKind.PartitionRegionA => 'a', FaultKind.PartitionRegionB => 'b', _ => null };
+            int? acknowledgedCutOff = cutOff is { } c ? records.Count(r => r.Kind == EventKind.Attempt && r.Status == 201 && r.Client.StartsWith(c) && r.StartMs >= landedAt && r.StartMs < healAt) : null;
             var report = new BankDrillReport(fault, silos.Topology, timeline.RtoSeconds, timeline.FirstSuccessSeconds, all.FailedAttempts, switchoverRto,
-                afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events) { Outage = timeline.Outage };
+                afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events)
+            {
+                Outage = timeline.Outage,
+                AcknowledgedInCutOffRegion = acknowledgedCutOff,
+            };
             Event($"outage: {report.OutageVerdict}");
             failed = !report.Passed;
             return report;

@@ -40,11 +40,19 @@ public sealed record BankDrillReport(
     public bool Outage { get; init; }
 
     /// <summary>
-    /// True when every invariant held and either the fault caused an outage and the workload recovered, or it caused
+    /// For a partitioned region (PartitionRegionA, PartitionRegionB): transfer attempts its own clients sent while the
+    /// cut was in place that were answered 201. Must be 0 (a commit there cannot reach the synchronous standby); null
+    /// for other faults.
+    /// </summary>
+    public int? AcknowledgedInCutOffRegion { get; init; }
+
+    /// <summary>
+    /// True when every invariant held, a partitioned region acknowledged nothing while cut off, and either the fault caused an outage and the workload recovered, or it caused
     /// none and is documented as harmless (<see cref="FaultExpectations.ExpectsOutage"/>). A fault that should have
     /// caused an outage and did not fails the drill: it did not land where it mattered.
     /// </summary>
-    public bool Passed => Check.Violations.Count == 0 && (Outage ? RtoSeconds is not null : !FaultExpectations.ExpectsOutage(Fault));
+    public bool Passed => Check.Violations.Count == 0 && AcknowledgedInCutOffRegion is null or 0
+        && (Outage ? RtoSeconds is not null : !FaultExpectations.ExpectsOutage(Fault));
 
     /// <summary>One line on the outage: the RTO, "no outage (harmless)", or why the drill failed on it.</summary>
     public string OutageVerdict => Outage

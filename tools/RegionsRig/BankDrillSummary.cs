@@ -13,6 +13,11 @@ public static class BankDrillSummary
         text.AppendLine(CultureInfo.InvariantCulture, $"{reports[0].Fault} ({reports[0].Topology}): {reports.Count} runs, {reports.Count(r => r.Passed)} passed");
         DrillSummary.Row(text, "RTO, 99 % in 5 s (s)", reports.Select(r => r.RtoSeconds));
         text.AppendLine(CultureInfo.InvariantCulture, $"  outage: {string.Join("; ", reports.Select(r => r.OutageVerdict).Distinct(StringComparer.Ordinal))}");
+        if (reports.Any(r => r.AcknowledgedInCutOffRegion is not null))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  acknowledged inside the partitioned region while cut off (must be 0): {string.Join(", ", reports.Select(r => r.AcknowledgedInCutOffRegion ?? 0))}");
+        }
+
         DrillSummary.Row(text, "first success (s)", reports.Select(r => r.FirstSuccessSeconds));
         DrillSummary.Row(text, "switchover back, RTO (s)", reports.Select(r => r.SwitchoverRtoSeconds));
         text.AppendLine(CultureInfo.InvariantCulture, $"  acknowledged transfers lost: {reports.Sum(r => r.Check.AcknowledgedLost)} (of {reports.Sum(r => r.Check.Acknowledged)} acknowledged)");

@@ -290,6 +290,22 @@ public sealed partial class RegionsEnvironment
         return null;
     }
 
+    /// <summary>Every region whose Patroni reports itself as a running primary (two during a split brain).</summary>
+    public async Task<IReadOnlyList<Region>> SelfReportedPrimariesAsync()
+    {
+        var primaries = new List<Region>();
+        foreach (var region in Region.Databases)
+        {
+            if (await MemberStatusAsync(region) is { } status && status.GetProperty("role").GetString() is "master" or "primary"
+                && status.GetProperty("state").GetString() == "running")
+            {
+                primaries.Add(region);
+            }
+        }
+
+        return primaries;
+    }
+
     /// <summary>Polls <paramref name="condition"/> every 500 ms until it holds.</summary>
     /// <exception cref="TimeoutException">It did not hold in time.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Part of the environment's surface.")]

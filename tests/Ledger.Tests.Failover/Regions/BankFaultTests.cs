@@ -56,6 +56,9 @@ public sealed class BankFaultTests
     {
         var report = await RunAsync(FaultKind.PartitionRegionA);
 
+        Assert.Equal(0, report.AcknowledgedInCutOffRegion);
+        // Region B took over: once the partition had lasted, its PostgreSQL was the only one calling itself primary.
+        Assert.Contains(report.Events, e => e.What == "primaries before the heal: region-b");
         Assert.InRange(report.RtoSeconds!.Value, 0, 40);
     }
 
@@ -80,7 +83,14 @@ public sealed class BankFaultTests
     [InlineData(FaultKind.StopEtcdMember)]
     [InlineData(FaultKind.PartitionRegionB)]
     public async Task A_database_fault_under_the_ledger_workload_loses_no_acknowledged_transfer(FaultKind fault)
-        => await RunAsync(fault);
+    {
+        var report = await RunAsync(fault);
+
+        if (fault == FaultKind.PartitionRegionB)
+        {
+            Assert.Equal(0, report.AcknowledgedInCutOffRegion);
+        }
+    }
 
     private static void AssertFailedOverAndBack(BankDrillReport report)
     {

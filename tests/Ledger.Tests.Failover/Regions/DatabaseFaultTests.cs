@@ -19,6 +19,7 @@ public sealed class DatabaseFaultTests
     {
         var report = await RunAsync(FaultKind.KillRegionA);
 
+        Assert.Contains(report.Timeline, e => e.What == $"writes succeed again ({Region.B.Name} leads)");
         Assert.Equal(Region.A.Name, report.LeaderAfter);
         Assert.NotNull(report.RejoinedSeconds);
         Assert.NotNull(report.SwitchoverSeconds);
@@ -54,6 +55,8 @@ public sealed class DatabaseFaultTests
 
         Assert.Equal(Region.A.Name, report.LeaderAfter);
         Assert.Equal(0, report.Check.Unknown);
+        // Writable throughout: two of three members keep quorum, so no write failed while the member was down.
+        Assert.Equal(0, report.FailedWritesAfterFault);
     }
 
     [Fact(Timeout = TestTimeouts.Drill)]

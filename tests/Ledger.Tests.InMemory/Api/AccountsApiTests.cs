@@ -29,6 +29,7 @@ public sealed class AccountsApiTests(ApiHostFixture fixture) : IClassFixture<Api
     public async Task Retried_open_returns_the_same_status_and_body_and_opens_one_account()
     {
         var key = LedgerActions.NewKey();
+        var before = await AccountCountAsync();
         using var first = await Api.PostAsync("/accounts", new { owner = "Bo", currency = "EUR" }, key);
         using var retry = await Api.PostAsync("/accounts", new { owner = "Bo", currency = "EUR" }, key);
 
@@ -37,6 +38,7 @@ public sealed class AccountsApiTests(ApiHostFixture fixture) : IClassFixture<Api
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
         Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
         Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(before + 1, await AccountCountAsync()); // the class's host is its own: only this test opens accounts now
     }
 
     [Theory(Timeout = TestTimeouts.Host)]
@@ -82,6 +84,9 @@ public sealed class AccountsApiTests(ApiHostFixture fixture) : IClassFixture<Api
 
         Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withdrawal.StatusCode);
+        var credit = await deposit.JsonAsync();
+        Assert.Equal(("deposit", 1_000L, 1_000L, 1L), (credit.GetProperty("kind").GetString(), credit.GetProperty("amount").GetInt64(),
+            credit.GetProperty("balanceAfter").GetInt64(), credit.GetProperty("sequence").GetInt64()));
         var entry = await withdrawal.JsonAsync();
         Assert.Equal(("withdrawal", -250L, 750L, 2L), (entry.GetProperty("kind").GetString(), entry.GetProperty("amount").GetInt64(),
             entry.GetProperty("balanceAfter").GetInt64(), entry.GetProperty("sequence").GetInt64()));
@@ -152,4 +157,8 @@ public sealed class AccountsApiTests(ApiHostFixture fixture) : IClassFixture<Api
         await badCursor.AssertProblemAsync(HttpStatusCode.BadRequest, "validation", "afterSequence");
         await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "account-not-found", "accountId");
     }
+
+    /// <summary>Accounts in the ledger, as the reconciliation counts them.</summary>
+    private async Task<long> AccountCountAsync()
+        => (await Api.Client.GetFromJsonAsync<JsonElement>("/ledger/reconcile", TestContext.Current.CancellationToken)).GetProperty("accounts").GetInt64();
 }

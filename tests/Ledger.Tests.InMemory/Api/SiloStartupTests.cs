@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MultiCloud.Grains.ReadModel;
 using MultiCloud.Silo.Hosting;
 using MultiCloud.Tests.Infrastructure;
 using Xunit;
@@ -19,8 +20,10 @@ public sealed class SiloStartupTests
 
         await app.StartAsync(TestContext.Current.CancellationToken);
         var records = app.Services.GetFakeLogCollector().GetSnapshot();
+        var readModel = app.Services.GetRequiredService<ILedgerReadModel>();
         await app.StopAsync(TestContext.Current.CancellationToken);
 
+        Assert.IsType<InMemoryLedgerReadModel>(readModel); // where the state is kept, not only what the log says
         var announcement = Assert.Single(records, r => r.Id.Id == 4101);
         Assert.Equal(LogLevel.Warning, announcement.Level);
         Assert.Contains("Profile in-memory", announcement.Message, StringComparison.Ordinal);
@@ -29,12 +32,12 @@ public sealed class SiloStartupTests
     }
 
     [Theory(Timeout = TestTimeouts.Host)]
-    [InlineData("--Cluster:SiloPort=0", "SiloPort")]
+    [InlineData("--Cluster:SiloPort=0", "Cluster:SiloPort")]
     [InlineData("--Cluster:AdvertisedAddress=not-an-ip", "Cluster:AdvertisedAddress")]
     [InlineData("--Cluster:ClusterId=has space", "Cluster:ClusterId")]
     [InlineData("--Ledger:IdempotencyKeyRetention=01:00:00", "Ledger:IdempotencyKeyRetention")]
     [InlineData("--Ledger:MaintenancePeriod=00:00:10", "Ledger:MaintenancePeriod")]
-    [InlineData("--Ledger:MaxOperationAmount=0", "MaxOperationAmount")]
+    [InlineData("--Ledger:MaxOperationAmount=0", "Ledger:MaxOperationAmount")]
     [InlineData("--Api:MaxRequestBodyBytes=1", "Api:MaxRequestBodyBytes")]
     [InlineData("--Api:AnswerTimeout=00:00:00.010", "Api:AnswerTimeout")]
     [InlineData("--Api:RetryAfter=00:00:01.500", "Api:RetryAfter")]

@@ -63,6 +63,7 @@ public sealed class TransfersApiTests(ApiHostFixture fixture) : IClassFixture<Ap
 
         await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "currency-mismatch", "toAccountId");
         Assert.Equal(100, await Api.BalanceAsync(from));
+        Assert.Equal(0, await Api.BalanceAsync(to));
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
@@ -175,12 +176,14 @@ public sealed class TransfersApiTests(ApiHostFixture fixture) : IClassFixture<Ap
     {
         var from = await Api.OpenAccountAsync(deposit: 700);
         var to = await Api.OpenAccountAsync();
-        using var _ = await Api.PostAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 200 }, LedgerActions.NewKey());
+        using var transfer = await Api.PostAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 200 }, LedgerActions.NewKey());
 
         var report = await Api.Client.GetFromJsonAsync<JsonElement>("/ledger/reconcile", TestContext.Current.CancellationToken);
 
+        Assert.Equal(HttpStatusCode.Created, transfer.StatusCode);
         Assert.True(report.GetProperty("isConsistent").GetBoolean());
         Assert.Empty(report.GetProperty("issues").EnumerateArray());
+        Assert.NotEmpty(report.GetProperty("currencies").EnumerateArray());
         foreach (var currency in report.GetProperty("currencies").EnumerateArray())
         {
             Assert.Equal(currency.GetProperty("deposits").GetInt64() - currency.GetProperty("withdrawals").GetInt64() - currency.GetProperty("inFlight").GetInt64(),

@@ -58,6 +58,8 @@ public sealed class TransferTests(InMemoryClusterFixture fixture) : IClassFixtur
         Assert.Equal((LedgerErrorCode.CurrencyMismatch, "toAccountId"), (reply.Result!.Error!.Code, reply.Result.Error.Field));
         Assert.Equal(1_000, await Grains.BalanceAsync(from));
         Assert.Single(await Grains.EntriesAsync(from));
+        Assert.Equal(0, await Grains.BalanceAsync(to));
+        Assert.Empty(await Grains.EntriesAsync(to));
     }
 
     [Theory(Timeout = TestTimeouts.Host)]

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using MultiCloud.Tests.Infrastructure;
 using Xunit;
 
@@ -46,6 +48,33 @@ public sealed class ProductLayoutTests
         // The check sees such a use where there is one: the rig starts processes.
         Assert.Contains("System.Diagnostics.ProcessStartInfo", ReferencedTypes(typeof(RegionsRig.Shell).Assembly.Location));
         return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task No_product_assembly_calls_a_native_library_such_as_libcs_kill()
+    {
+        foreach (var name in Product)
+        {
+            Assert.Empty(NativeLibraries(Assembly.Load(name).Location));
+        }
+
+        // The check sees a P/Invoke where there is one: this test assembly declares libc's kill (never called).
+        Assert.Contains("libc", NativeLibraries(typeof(ProductLayoutTests).Assembly.Location));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>libc's kill, declared so that the check has a P/Invoke to find; never called.</summary>
+    [DllImport("libc", EntryPoint = "kill")]
+    internal static extern int Kill(int pid, int signal);
+
+    /// <summary>The native libraries an assembly imports functions from (its module references).</summary>
+    private static List<string> NativeLibraries(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        return [.. Enumerable.Range(1, metadata.GetTableRowCount(TableIndex.ModuleRef))
+            .Select(row => metadata.GetString(metadata.GetModuleReference(MetadataTokens.ModuleReferenceHandle(row)).Name))];
     }
 
     /// <summary>The full names of the types an assembly's code refers to (its type references).</summary>

@@ -70,6 +70,8 @@ public sealed class PostgresApiTests : IAsyncLifetime
         });
         await read.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "service-unavailable", null);
         await query.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "service-unavailable", null);
+        Assert.NotNull(read.Headers.RetryAfter);
+        Assert.NotNull(query.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Equal(await retried.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await replay.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(300, await _api.BalanceAsync(account));

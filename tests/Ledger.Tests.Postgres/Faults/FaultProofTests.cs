@@ -48,7 +48,7 @@ public sealed class FaultProofTests
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
-    public async Task A_freeze_lands_only_when_the_process_is_stopped_and_a_resume_only_when_it_runs()
+    public async Task A_freeze_leaves_the_process_stopped_and_a_resume_leaves_it_running()
     {
         using var decoy = Decoy();
         try
@@ -72,6 +72,7 @@ public sealed class FaultProofTests
         try
         {
             await FaultProof.SignalAsync(decoy.Id, "KILL", "sleep", "a decoy", TestContext.Current.CancellationToken);
+            Assert.False(Shell.IsAlive(decoy.Id), "SignalAsync returned before the process was gone");
             await decoy.WaitForExitAsync(TestContext.Current.CancellationToken);
 
             var again = await Assert.ThrowsAsync<FaultNotLandedException>(() => FaultProof.SignalAsync(decoy.Id, "KILL", "sleep", "a decoy", TestContext.Current.CancellationToken));

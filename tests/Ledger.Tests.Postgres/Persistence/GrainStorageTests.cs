@@ -122,7 +122,7 @@ public sealed class GrainStorageTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
-    public async Task Account_writes_maintain_the_ledger_rows_in_the_same_transaction()
+    public async Task Account_writes_maintain_the_ledger_rows()
     {
         var (grainId, state) = NewAccount(0);
         await Storage.WriteStateAsync(StateNames.Account, grainId, state);

@@ -34,7 +34,16 @@ public sealed class LoadedStateConfirmationTests : IAsyncLifetime
 
         var unconfirmed = await Grains.ExecuteAsync(command, key);
         var unconfirmedGet = await Grains.GetGrain<ILedgerOperationGrain>(key).GetAsync();
-        _cluster.Gate.BeforeWrite = null;
+        var writeBacks = 0;
+        _cluster.Gate.BeforeWrite = (state, grainId) =>
+        {
+            if (state == "ledger-operation" && grainId.Key.ToString() == key)
+            {
+                Interlocked.Increment(ref writeBacks);
+            }
+
+            return Task.CompletedTask;
+        };
         await CollectActivationsAsync();
         var replay = await Grains.ExecuteAsync(command, key);
 
@@ -44,6 +53,7 @@ public sealed class LoadedStateConfirmationTests : IAsyncLifetime
         Assert.Equal(OperationReplyStatus.OutcomeUnknown, unconfirmedGet?.Status);
         Assert.Equal(OperationReplyStatus.Completed, replay.Status);
         Assert.True(replay.Replayed);
+        Assert.True(writeBacks >= 1, "the reloaded operation replayed without writing its state back first");
         Assert.Equal(first.Result?.Transfer?.Id, replay.Result?.Transfer?.Id);
         Assert.Equal(700, await Grains.BalanceAsync(from));
         Assert.Equal(300, await Grains.BalanceAsync(to));
@@ -64,12 +74,23 @@ public sealed class LoadedStateConfirmationTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.GetGrain<IAccountGrain>(account).PostAsync(retry));
         var noBalance = await Assert.ThrowsAsync<StorageUnavailableException>(() => Grains.BalanceAsync(account));
-        _cluster.Gate.BeforeWrite = null;
+        var writeBacks = 0;
+        _cluster.Gate.BeforeWrite = (state, grainId) =>
+        {
+            if (state == "ledger-account" && grainId.GetGuidKey() == account)
+            {
+                Interlocked.Increment(ref writeBacks);
+            }
+
+            return Task.CompletedTask;
+        };
         var found = await Grains.GetGrain<IAccountGrain>(account).PostAsync(retry);
+        var writtenBeforeAnswer = writeBacks;
 
         Assert.True(refused.OutcomeUnknown);
         Assert.True(noBalance.OutcomeUnknown);
         Assert.Null(found.Error);
+        Assert.True(writtenBeforeAnswer >= 1, "the reloaded account answered the retry without writing its state back first");
         Assert.Equal(entry.Sequence, found.Entry?.Sequence);
         Assert.Equal(1_050, await Grains.BalanceAsync(account));
         Assert.Equal(2, (await Grains.EntriesAsync(account)).Count);

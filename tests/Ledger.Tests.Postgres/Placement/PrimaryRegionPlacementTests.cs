@@ -38,11 +38,11 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
         await using var b = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", null, [.. FastChecks, "--Regions:Region=b"]);
         await WaitForPrimaryRegionAsync([a, b], "b");
 
-        // Every call enters through region A's silo, which does the placement.
+        // Half the accounts are opened through region A's silo, half through region B's: whichever silo places them.
         var accounts = new List<Guid>();
         for (var i = 0; i < 10; i++)
         {
-            accounts.Add(await OpenFundedAsync(a.Http, 1_000 + i));
+            accounts.Add(await OpenFundedAsync((i % 2 == 0 ? a : b).Http, 1_000 + i));
         }
 
         var whileB = await PlacementAsync(a.Http);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace MultiCloud.Grains.Interfaces;
 
 /// <summary>
@@ -6,8 +8,25 @@ namespace MultiCloud.Grains.Interfaces;
 /// </summary>
 public interface ILedgerMaintenanceGrain : IGrainWithIntegerKey
 {
-    /// <summary>Registers the reminder if it is not registered yet (idempotent; every silo calls it at start-up).</summary>
+    /// <summary>
+    /// Registers the reminder if it is missing or its period differs from <c>Ledger:MaintenancePeriod</c>; an existing
+    /// reminder keeps its schedule (every silo calls this at start-up, and re-registering would push the next pass one
+    /// full period away at every restart).
+    /// </summary>
     Task EnsureScheduledAsync();
+
+    /// <summary>
+    /// Recovery soon, without waiting for the reminder: one pass now (operations already stalled) and one once
+    /// operations interrupted now count as stalled (<c>Ledger:StalledOperationAge</c> from now). Called at every silo
+    /// start and whenever a silo is declared dead; calls while passes are pending move the last one later instead of
+    /// adding more. A pass that fails or leaves stalled operations pending is retried (1 s, doubling, 5 attempts, on
+    /// the ledger's clock).
+    /// </summary>
+    Task RecoverSoonAsync();
+
+    /// <summary>Prompt recovery so far (this activation): requests, passes, the next pass due.</summary>
+    [ReadOnly]
+    Task<RecoveryStatus> GetRecoveryStatusAsync();
 
     /// <summary>Runs one pass now and returns what it did.</summary>
     /// <exception cref="StorageUnavailableException">The read model could not be queried.</exception>

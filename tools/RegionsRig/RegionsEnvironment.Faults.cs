@@ -219,12 +219,13 @@ public sealed partial class RegionsEnvironment
         }
     }
 
-    /// <summary>Restarts every process of a region after it was killed: relay, etcd member, Patroni, its silos.</summary>
+    /// <summary>Restarts every process of a region after it was killed: relay, etcd member, Patroni, HAProxy, its silos.</summary>
     private void RestartRegion(Region region)
     {
         StartRelay(region);
         StartEtcd(region, initial: false);
         StartPatroni(region);
+        StartHAProxy(region);
         foreach (var silo in SilosIn(region))
         {
             StartSilo(silo);

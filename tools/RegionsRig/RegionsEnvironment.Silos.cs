@@ -55,6 +55,7 @@ public sealed partial class RegionsEnvironment
         }
 
         State.Topology = silos.Topology;
+        State.Route = silos.Route;
         State.Save();
         foreach (var silo in State.Silos)
         {
@@ -73,7 +74,7 @@ public sealed partial class RegionsEnvironment
     public void StartSilo(SiloSpec silo)
     {
         var region = silo.Region;
-        List<string> arguments = [State.SiloAssembly!, .. RigSiloOptions.Arguments(silo, State.Topology, State.SiloArguments)];
+        List<string> arguments = [State.SiloAssembly!, .. RigSiloOptions.Arguments(silo, State.Topology, State.Route, State.SiloArguments)];
         State.Pids[silo.Name] = Shell.StartDetached(Options.Namespace(region), null, LogPath(silo.Name), DotnetHost, arguments, SiloEnvironment, append: true);
         State.Save();
     }
@@ -174,7 +175,7 @@ public sealed partial class RegionsEnvironment
             }
         }
 
-        await Shell.RunAsync(DotnetHost, [siloAssembly, "db-init", $"--Profile={RigSiloOptions.Profile}", $"--Database:ConnectionString={RigSiloOptions.ConnectionString(Region.A)}"],
+        await Shell.RunAsync(DotnetHost, [siloAssembly, "db-init", $"--Profile={RigSiloOptions.Profile}", $"--Database:ConnectionString={RigSiloOptions.ConnectionString(Region.A, PrimaryRoute.MultiHost)}"],
             timeout: TimeSpan.FromMinutes(3));
         _log("up: database 'ledger' created and its schema applied");
     }

@@ -57,11 +57,11 @@ public sealed partial class RegionsEnvironment
     public static async Task<RegionsEnvironment> UpAsync(RigOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         RequireRoot();
-        foreach (var tool in new[] { "/usr/sbin/ip", "/usr/sbin/iptables", "/usr/bin/etcd", "/usr/bin/patroni" })
+        foreach (var tool in new[] { "/usr/sbin/ip", "/usr/sbin/iptables", "/usr/bin/etcd", "/usr/bin/patroni", "/usr/sbin/haproxy" })
         {
             if (!File.Exists(tool) && !File.Exists(tool.Replace("/usr/sbin/", "/sbin/", StringComparison.Ordinal)))
             {
-                throw new InvalidOperationException($"{tool} is missing: apt-get install -y iproute2 iptables etcd-server etcd-client patroni python3-etcd python3-psycopg2 postgresql-15");
+                throw new InvalidOperationException($"{tool} is missing: apt-get install -y iproute2 iptables etcd-server etcd-client patroni python3-etcd python3-psycopg2 postgresql-15 haproxy");
             }
         }
 
@@ -94,6 +94,12 @@ public sealed partial class RegionsEnvironment
             await env.WaitUntilAsync("region A to lead", TimeSpan.FromSeconds(90), async () => (await env.ClusterAsync())?.Leader?.Name == Region.A.Member, cancellationToken);
             env.StartPatroni(Region.B);
             await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+            foreach (var region in Region.Databases)
+            {
+                env.StartHAProxy(region);
+                await env.WaitForHAProxyAsync(region, TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
             log($"up: {Region.A.Member} leads, {Region.B.Member} is its synchronous standby");
             return env;
         }

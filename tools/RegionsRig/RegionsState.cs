@@ -31,6 +31,9 @@ public sealed class RegionsState
     /// <summary>How the silos form clusters.</summary>
     public ClusterTopology Topology { get; set; }
 
+    /// <summary>How the silos reach the primary.</summary>
+    public PrimaryRoute Route { get; set; }
+
     /// <summary>Every recorded pid.</summary>
     public IEnumerable<int> AllPids() => Pids.Values;
 

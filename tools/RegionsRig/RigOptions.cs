@@ -24,6 +24,12 @@ public sealed record RigOptions
     /// <summary>Patroni <c>retry_timeout</c> in seconds. Default 4.</summary>
     public int PatroniRetryTimeout { get; init; } = 4;
 
+    /// <summary>
+    /// How often each region's HAProxy asks each Patroni whether it leads (<c>GET /primary</c>); a server is marked
+    /// down after two failed checks. Default 1 s, so that following a new primary adds at most ~2 s to the RTO.
+    /// </summary>
+    public TimeSpan HAProxyCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Patroni <c>synchronous_mode_strict</c>: false (see docs/database-ha.md for the choice).</summary>
     public bool SynchronousModeStrict { get; init; }
 

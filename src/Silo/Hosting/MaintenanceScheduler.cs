@@ -1,14 +1,24 @@
 using MultiCloud.Grains.Interfaces;
+using Polly;
+using Polly.Retry;
 
 namespace MultiCloud.Silo.Hosting;
 
 /// <summary>
-/// Once the silo is active, makes sure the maintenance reminder exists, retrying in the background until storage
-/// answers (a silo must not fail to start because the database is briefly away).
+/// Once the silo is active: makes sure the maintenance reminder exists, asks for prompt recovery of interrupted
+/// operations (<see cref="ILedgerMaintenanceGrain.RecoverSoonAsync"/>), and asks again whenever membership declares a
+/// silo dead (its operations in flight were interrupted). Each call is retried in the background until storage answers
+/// (1 s, doubling up to 30 s): a silo must not fail to start because the database is briefly away.
 /// </summary>
 /// <param name="grains">Reaches the maintenance grain.</param>
+/// <param name="membership">Cluster membership: which silos were declared dead.</param>
+/// <param name="timeProvider">Clock of the retry delays.</param>
 /// <param name="logger">Logger.</param>
-public sealed partial class MaintenanceScheduler(IGrainFactory grains, ILogger<MaintenanceScheduler> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+public sealed partial class MaintenanceScheduler(
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    TimeProvider timeProvider,
+    ILogger<MaintenanceScheduler> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
@@ -19,7 +29,7 @@ public sealed partial class MaintenanceScheduler(IGrainFactory grains, ILogger<M
         ServiceLifecycleStage.Active,
         _ =>
         {
-            _loop = Task.Run(() => EnsureAsync(_stopping.Token), CancellationToken.None);
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
             return Task.CompletedTask;
         },
         async _ =>
@@ -31,25 +41,52 @@ public sealed partial class MaintenanceScheduler(IGrainFactory grains, ILogger<M
     /// <inheritdoc />
     public void Dispose() => _stopping.Dispose();
 
-    private async Task EnsureAsync(CancellationToken cancellationToken)
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        while (!cancellationToken.IsCancellationRequested)
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(_ => !cancellationToken.IsCancellationRequested),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                BackoffType = DelayBackoffType.Exponential,
+                OnRetry = args =>
+                {
+                    LogWarningRetry(args.Outcome.Exception, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        var maintenance = grains.GetGrain<ILedgerMaintenanceGrain>(0);
+        try
         {
-            try
+            await pipeline.ExecuteAsync(async _ => await maintenance.EnsureScheduledAsync(), cancellationToken);
+            await pipeline.ExecuteAsync(async _ => await maintenance.RecoverSoonAsync(), cancellationToken);
+
+            HashSet<SiloAddress>? dead = null;
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
             {
-                await grains.GetGrain<ILedgerMaintenanceGrain>(0).EnsureScheduledAsync();
-                return;
+                var now = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress).ToHashSet();
+                // The first snapshot lists silos dead before this one started: the start-up request covers them.
+                if (dead is not null && now.Except(dead).Any())
+                {
+                    LogInformationSiloDeclaredDead();
+                    await pipeline.ExecuteAsync(async _ => await maintenance.RecoverSoonAsync(), cancellationToken);
+                }
+
+                dead = now;
             }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogWarningRetry(exception, delay);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The silo is stopping.
         }
     }
 
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Could not schedule ledger maintenance yet; retrying in {Delay}")]
-    private partial void LogWarningRetry(Exception exception, TimeSpan delay);
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Could not reach ledger maintenance yet; retrying in {Delay}")]
+    private partial void LogWarningRetry(Exception? exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "A silo was declared dead: prompt recovery of its interrupted operations requested")]
+    private partial void LogInformationSiloDeclaredDead();
 }

@@ -35,13 +35,14 @@ public sealed class RigProfileTests
     };
 
     [Theory(Timeout = TestTimeouts.Unit)]
-    [InlineData("a", 0, ClusterTopology.OneCluster)]
-    [InlineData("b", 1, ClusterTopology.OneCluster)]
-    [InlineData("a", 1, ClusterTopology.ClusterPerRegion)]
-    public Task A_rig_silo_runs_the_two_region_profile_and_overrides_only_addresses_and_names(string region, int index, ClusterTopology topology)
+    [InlineData("a", 0, ClusterTopology.OneCluster, PrimaryRoute.HAProxy)]
+    [InlineData("b", 1, ClusterTopology.OneCluster, PrimaryRoute.HAProxy)]
+    [InlineData("b", 1, ClusterTopology.OneCluster, PrimaryRoute.MultiHost)]
+    [InlineData("a", 1, ClusterTopology.ClusterPerRegion, PrimaryRoute.HAProxy)]
+    public Task A_rig_silo_runs_the_two_region_profile_and_overrides_only_addresses_and_names(string region, int index, ClusterTopology topology, PrimaryRoute route)
     {
         var silo = new SiloSpec(region, index, "mcr-ledger");
-        var arguments = RigSiloOptions.Arguments(silo, topology, []);
+        var arguments = RigSiloOptions.Arguments(silo, topology, route, []);
 
         // The rig's configuration comes from its arguments alone: they must select the profile themselves.
         var rig = Flatten(ProfileTests.FromArguments(arguments));
@@ -56,15 +57,27 @@ public sealed class RigProfileTests
         Assert.Contains("Regions:Region", differing, StringComparer.OrdinalIgnoreCase);
 
         // One cluster per region (a topology experiment of docs/failover.md, not the default) adds exactly one behaviour.
-        var allowed = topology == ClusterTopology.ClusterPerRegion
-            ? new HashSet<string>(AddressesAndNames, StringComparer.OrdinalIgnoreCase) { "Regions:ServeOnlyInPrimaryRegion" }
-            : AddressesAndNames;
+        // Multi-host (a route experiment, not the default) adds the driver's primary search.
+        var allowed = new HashSet<string>(AddressesAndNames, StringComparer.OrdinalIgnoreCase);
+        if (topology == ClusterTopology.ClusterPerRegion)
+        {
+            allowed.Add("Regions:ServeOnlyInPrimaryRegion");
+        }
+
+        if (route == PrimaryRoute.MultiHost)
+        {
+            allowed.UnionWith(["Database:Connection:TargetSessionAttributes", "Database:Connection:HostRecheck"]);
+        }
+
         Assert.All(differing, key => Assert.Contains(key, allowed));
         Assert.Equal(topology == ClusterTopology.ClusterPerRegion, differing.Contains("Regions:ServeOnlyInPrimaryRegion", StringComparer.OrdinalIgnoreCase));
 
         var connection = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = rig["Database:ConnectionString"] };
         Assert.All(connection.Keys.Cast<string>(), key => Assert.Contains(key, ConnectionAddressesAndNames));
-        Assert.StartsWith(silo.Region.Address.ToString(), new NpgsqlConnectionStringBuilder(rig["Database:ConnectionString"]).Host, StringComparison.Ordinal);
+        var npgsql = new NpgsqlConnectionStringBuilder(rig["Database:ConnectionString"]);
+        Assert.StartsWith(silo.Region.Address.ToString(), npgsql.Host, StringComparison.Ordinal);
+        // Through HAProxy: its own region's, one host; multi-host: both regions' servers, its own first.
+        Assert.Equal(route == PrimaryRoute.HAProxy ? (1, RegionsEnvironment.PrimaryPort) : (2, 5432), (npgsql.Host!.Split(',').Length, npgsql.Port));
         return Task.CompletedTask;
     }
 

@@ -23,6 +23,7 @@ namespace MultiCloud.Grains;
 /// <param name="state">The persisted operation state (provider <see cref="StateNames.StorageProvider"/>).</param>
 /// <param name="options">Ledger options (posting attempts).</param>
 /// <param name="timeProvider">Clock for timestamps and durations.</param>
+/// <param name="retryTime">Clock of the delays between a posting's tries (the silo's; the ledger's clock is business time).</param>
 /// <param name="metrics">Ledger metrics.</param>
 /// <param name="logger">Logger.</param>
 [Reentrant]
@@ -31,9 +32,12 @@ public sealed partial class LedgerOperationGrain(
     [PersistentState(StateNames.Operation, StateNames.StorageProvider)] IPersistentState<LedgerOperationState> state,
     IOptions<LedgerOptions> options,
     [FromKeyedServices(LedgerTime.Key)] TimeProvider timeProvider,
+    TimeProvider retryTime,
     LedgerMetrics metrics,
     ILogger<LedgerOperationGrain> logger) : Grain, ILedgerOperationGrain
 {
+    private PostingRetry? _postingRetry;
+
     private Task<OperationReply>? _running;
     private LedgerCommand? _runningCommand;
 
@@ -342,33 +346,10 @@ public sealed partial class LedgerOperationGrain(
             isRetry);
     }
 
-    /// <summary>
-    /// Runs one step up to <see cref="LedgerOptions.PostingAttempts"/> times. Every attempt after a failure is marked
-    /// as a retry, because the failed attempt may have been applied.
-    /// </summary>
-    private async Task<T> WithAttemptsAsync<T>(Func<bool, Task<T>> attempt, bool isRetry)
-    {
-        var attempts = options.Value.PostingAttempts;
-        for (var i = 1; ; i++)
-        {
-            try
-            {
-                return await attempt(isRetry);
-            }
-            catch (Exception exception) when (exception is not OperationInterruptedException)
-            {
-                if (i >= attempts)
-                {
-                    throw new OperationInterruptedException(
-                        $"A posting failed {attempts} times ({exception.GetType().Name}: {exception.Message}); the operation's outcome is unknown until it is retried.");
-                }
-
-                isRetry = true;
-                LogDebugAttemptFailed(exception, state.State.IdempotencyKey, i);
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * (1 << i)));
-            }
-        }
-    }
+    /// <summary>Runs one step through <see cref="PostingRetry"/> (tries, backoff, retries marked as such).</summary>
+    private Task<T> WithAttemptsAsync<T>(Func<bool, Task<T>> attempt, bool isRetry)
+        => (_postingRetry ??= new PostingRetry(options.Value.PostingAttempts, retryTime,
+            (exception, failed) => LogDebugAttemptFailed(exception, state.State.IdempotencyKey, failed))).ExecuteAsync(attempt, isRetry);
 
     private async Task<(string Currency, LedgerError? Error)> CheckTransferAsync(TransferCommand transfer)
     {

@@ -8,8 +8,8 @@ namespace MultiCloud.Tests.Regions;
 /// Each database fault under two writers (one per region), one run each: after the fault heals and the cluster is
 /// stable, every acknowledged row is on the final primary, both copies hold the same rows, and nothing answered with a
 /// definite failure was applied. Medians over five runs come from <c>scripts/ha-drills</c> (docs/database-ha.md).
-/// Writes must succeed again within 30 s of the fault: about 2.5x the slowest median measured there (12.1 s,
-/// region A partitioned), room for a loaded 2-core CI machine, still far below a failover that never happened.
+/// Where a fault moves the primary (region A lost or partitioned), writes must succeed again within 30 s of it: about
+/// 2.5x the slowest median measured there (12.1 s, region A partitioned), room for a loaded 2-core CI machine.
 /// </summary>
 [Collection(RegionsCollection.Name)]
 public sealed class DatabaseFaultTests

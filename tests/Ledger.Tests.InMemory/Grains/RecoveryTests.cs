@@ -53,6 +53,28 @@ public sealed class RecoveryTests : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
+    public async Task A_posting_that_fails_once_is_retried_within_the_request_and_the_transfer_completes()
+    {
+        var from = await Grains.OpenWithAsync(1_000);
+        var to = await Grains.OpenAsync();
+        var failures = 0;
+        _cluster.Gate.BeforeWrite = (state, grainId) => state == "ledger-account" && grainId.GetGuidKey() == to && Interlocked.Increment(ref failures) == 1
+            ? Task.FromException(new InvalidOperationException("injected: one transient failure"))
+            : Task.CompletedTask;
+
+        var reply = await Grains.ExecuteAsync(new TransferCommand(from, to, 300));
+        _cluster.Gate.BeforeWrite = null;
+
+        // The retry (100 ms later, through Polly) ran on the operation's activation and was marked as a retry.
+        Assert.True(failures >= 2, "the credit was not tried again");
+        Assert.Equal(OperationReplyStatus.Completed, reply.Status);
+        Assert.Equal(700, await Grains.BalanceAsync(from));
+        Assert.Equal(300, await Grains.BalanceAsync(to));
+        Assert.Single(await Grains.EntriesAsync(to));
+        await Grains.AssertReconcilesAsync();
+    }
+
+    [Fact(Timeout = TestTimeouts.Host)]
     public async Task Retry_with_the_same_key_finishes_an_interrupted_transfer_exactly_once()
     {
         var from = await Grains.OpenWithAsync(1_000);

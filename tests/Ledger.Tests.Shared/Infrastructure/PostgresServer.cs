@@ -138,14 +138,7 @@ public sealed class PostgresServer : IAsyncLifetime
             }
 
             RemoveLeftovers();
-            var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(directory);
-            _ownerLock = TakeOwnerLock(directory) ?? throw new InvalidOperationException($"Cannot lock the new directory {directory}.");
-            if (ProcessRunner.IsRoot)
-            {
-                await ProcessRunner.RunAsync("chown", ["postgres:postgres", directory]);
-            }
-
+            var directory = await NewDirectoryAsync();
             await ProcessRunner.RunAsync(Path.Combine(BinDirectory, "initdb"),
                 ["-D", Path.Combine(directory, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], asPostgres: true);
             _directory = directory;
@@ -156,6 +149,42 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Copies this running server with <c>pg_basebackup</c> into a new server, not started: a standby that holds what
+    /// was committed up to now and nothing written later (what a standby cut off from its primary holds). Start it
+    /// with <see cref="StartAsync"/> (it runs as a standby) and make it a primary with <see cref="PromoteAsync"/>, which
+    /// starts a new WAL timeline as a failover does. Dispose it like any server.
+    /// </summary>
+    public async Task<PostgresServer> CloneAsync()
+    {
+        await EnsureStartedAsync();
+        var clone = new PostgresServer();
+        var directory = await clone.NewDirectoryAsync();
+        await ProcessRunner.RunAsync(Path.Combine(BinDirectory, "pg_basebackup"),
+            ["-D", Path.Combine(directory, "data"), "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-U", "postgres", "-X", "stream", "-R", "--no-sync"], asPostgres: true);
+        clone._directory = directory;
+        clone.Port = FreePorts.Next();
+        return clone;
+    }
+
+    /// <summary>Promotes a (started) standby to a primary and waits until it accepts writes.</summary>
+    public Task PromoteAsync() => ProcessRunner.RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-w", "-t", "60", "promote"], asPostgres: true);
+
+    /// <summary>A new directory for a server, locked by this process and owned by the postgres user.</summary>
+    private async Task<string> NewDirectoryAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        _ownerLock = TakeOwnerLock(directory) ?? throw new InvalidOperationException($"Cannot lock the new directory {directory}.");
+        if (ProcessRunner.IsRoot)
+        {
+            await ProcessRunner.RunAsync("chown", ["postgres:postgres", directory]);
+        }
+
+        return directory;
     }
 
     private string ServerOptions() =>

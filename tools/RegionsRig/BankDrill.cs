@@ -125,7 +125,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     await env.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
                     foreach (var silo in env.SilosIn(Region.A))
                     {
-                        await env.WaitUntilSiloReadyAsync(silo, TimeSpan.FromSeconds(60), cancellationToken);
+                        await env.WaitUntilSiloStartedAsync(silo, TimeSpan.FromSeconds(60), cancellationToken);
                     }
 
                     Event("region A rejoined: synchronous standby, silos ready");

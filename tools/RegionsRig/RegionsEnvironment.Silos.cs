@@ -64,7 +64,7 @@ public sealed partial class RegionsEnvironment
 
         foreach (var silo in State.Silos)
         {
-            await WaitUntilSiloReadyAsync(silo, TimeSpan.FromSeconds(120), cancellationToken);
+            await WaitUntilSiloStartedAsync(silo, TimeSpan.FromSeconds(120), cancellationToken);
         }
 
         _log($"up: {State.Silos.Count} silos ready ({silos.Topology})");
@@ -121,7 +121,9 @@ public sealed partial class RegionsEnvironment
         {
             if (State.Pids.TryGetValue(silo.Name, out var pid) && !Shell.IsAlive(pid) && failIfExited)
             {
-                throw new InvalidOperationException($"{silo.Name} exited before it was ready; see {LogPath(silo.Name)}:\n{Tail(LogPath(silo.Name), 30)}");
+                var tail = Tail(LogPath(silo.Name), 30);
+                throw new SiloExitedException($"{silo.Name} exited before it was ready; see {LogPath(silo.Name)}:\n{tail}",
+                    tail.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(l => l.StartsWith("Unhandled exception", StringComparison.Ordinal)) ?? "no unhandled exception logged");
             }
 
             try
@@ -141,6 +143,31 @@ public sealed partial class RegionsEnvironment
         }
 
         throw new TimeoutException($"{silo.Name} was not ready within {timeout.TotalSeconds:0} s; see {LogPath(silo.Name)}:\n{Tail(LogPath(silo.Name), 30)}");
+    }
+
+    /// <summary>
+    /// Waits until a just-started silo is ready, restarting it when it exits during start-up, as Kubernetes restarts a
+    /// crashed pod: up to twice, a third exit fails. Silos starting together on two cores, or right after their region
+    /// restarted (HAProxy still checking which server leads), can meet a start-up step that gives up on a slow
+    /// database (Orleans's reminder table opens its first connection once, with the profile's 1 s connect timeout).
+    /// </summary>
+    /// <exception cref="SiloExitedException">It exited a third time.</exception>
+    /// <exception cref="TimeoutException">It was not ready within <paramref name="timeout"/> (per start).</exception>
+    public async Task WaitUntilSiloStartedAsync(SiloSpec silo, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        for (var start = 1; ; start++)
+        {
+            try
+            {
+                await WaitUntilSiloReadyAsync(silo, timeout, cancellationToken);
+                return;
+            }
+            catch (SiloExitedException exception) when (start < 3)
+            {
+                _log($"{silo.Name} exited during start-up ({exception.LastLine}); restarted ({start} of 2)");
+                StartSilo(silo);
+            }
+        }
     }
 
     /// <summary>Resident memory of each running silo in bytes (from /proc), by silo name.</summary>

@@ -40,12 +40,14 @@ public sealed record BankTimeline(IReadOnlyList<BankSecond> Seconds, double? Rto
         // A region-not-primary answer is a redirect a front door follows at once, not a failure the user sees.
         var attempts = records.Where(r => r.Kind == "attempt" && !BankClient.Misrouted(r.Error)).OrderBy(r => r.StartMs).ToList();
         static bool Definite(HistoryEvent a) => a.IsDefinite;
-        var failures = attempts.Where(a => a.StartMs >= faultAtMs && a.StartMs < (healAtMs ?? long.MaxValue) && !Definite(a)).ToList();
+        // The fault's casualties: attempts that failed after it, also those in flight when it landed (sent just before,
+        // e.g. to a silo frozen mid-request, which is all a quickly detected fault may fail); not those sent after the heal.
+        var failures = attempts.Where(a => a.EndMs >= faultAtMs && a.StartMs < (healAtMs ?? long.MaxValue) && !Definite(a)).ToList();
         double? rto = null;
         double? firstSuccess = null;
         if (failures.Count > 0)
         {
-            var firstFailure = failures[0].StartMs;
+            var firstFailure = Math.Max(failures[0].StartMs, faultAtMs);
             var lastStart = attempts[^1].StartMs;
             for (var start = firstFailure; start + (long)Window.TotalMilliseconds <= lastStart; start += 100)
             {

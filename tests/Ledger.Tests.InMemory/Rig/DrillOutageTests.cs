@@ -75,6 +75,23 @@ public sealed class DrillOutageTests
     private static BankDrillReport Bank(FaultKind fault) =>
         new(fault, ClusterTopology.OneCluster, 1.0, 1.1, 0, null, null, null, 0, new Dictionary<string, int>(), [], new Dictionary<string, long>(), Clean, [], []);
 
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task An_attempt_in_flight_when_the_fault_lands_and_failing_after_it_is_an_outage_but_one_failing_before_it_is_not()
+    {
+        // Sent 100 ms before the fault, timed out 4 s later: the fault's casualty (a frozen silo's in-flight request).
+        var inFlight = Attempt(400, 0) with { EndMs = 4_400 };
+        List<HistoryEvent> after = [inFlight, .. Enumerable.Range(0, 60).Select(i => Attempt(1_000 + (i * 100), 201))];
+        List<HistoryEvent> before = [Attempt(100, 503), .. Enumerable.Range(0, 60).Select(i => Attempt(1_000 + (i * 100), 201))];
+
+        var hurt = BankTimeline.Build(after, faultAtMs: 500);
+        var unrelated = BankTimeline.Build(before, faultAtMs: 500);
+
+        Assert.True(hurt.Outage);
+        Assert.True(hurt.RtoSeconds >= 0, $"the RTO is counted from the fault, not from the earlier send: {hurt.RtoSeconds}");
+        Assert.False(unrelated.Outage); // failed (at 150 ms) before the fault landed
+        return Task.CompletedTask;
+    }
+
     private static HistoryEvent Attempt(long startMs, int status) =>
         new(EventKind.Attempt, "a", 0, $"k-{startMs}", Guid.Empty, Guid.Empty, 1, startMs, startMs + 50, status, null, "silo-a0", Guid.Empty, 0, 0, status == 0 ? "timeout" : null);
 }

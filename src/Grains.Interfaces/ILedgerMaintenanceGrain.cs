@@ -17,10 +17,12 @@ public interface ILedgerMaintenanceGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Recovery soon, without waiting for the reminder: one pass now (operations already stalled) and one once
-    /// operations interrupted now count as stalled (<c>Ledger:StalledOperationAge</c> from now). Called at every silo
-    /// start and whenever a silo is declared dead; calls while passes are pending move the last one later instead of
-    /// adding more. A pass that fails or leaves stalled operations pending is retried (1 s, doubling, 5 attempts, on
-    /// the ledger's clock).
+    /// operations interrupted now count as stalled (<c>Ledger:StalledOperationAge</c> from now, plus 1 s). Called at
+    /// every silo start, whenever a silo is declared dead and whenever the database primary moves to another region;
+    /// each activation of this grain also asks itself once. Requests while passes are pending wake the loop for a pass
+    /// now and move the last one later instead of adding more. A pass that fails is retried until it succeeds (1 s,
+    /// doubling up to 5 s, on the ledger's clock); one that leaves stalled operations pending is retried 4 times, then
+    /// left to the reminder.
     /// </summary>
     Task RecoverSoonAsync();
 

@@ -12,8 +12,9 @@ namespace MultiCloud.Grains;
 /// <summary>
 /// The ledger's scheduled job, woken by a durable reminder (stored with the other reminders, so it survives the loss
 /// of any silo): finishes operations left pending by a crash, then deletes idempotency records past their retention.
-/// Between reminders, <see cref="RecoverSoonAsync"/> (at silo start and when a silo is declared dead) runs recovery
-/// passes promptly, on the ledger's clock.
+/// Between reminders, <see cref="RecoverSoonAsync"/> (at silo start, when a silo is declared dead, when the database
+/// primary moves to another region, and at each activation of this grain) runs recovery passes promptly, on the
+/// ledger's clock, in a loop that runs on this activation (never on the thread pool).
 /// </summary>
 /// <param name="readModel">Finds stalled and expired operations.</param>
 /// <param name="reminders">The reminder table: whether the reminder exists, and with which period.</param>
@@ -30,17 +31,34 @@ public sealed partial class LedgerMaintenanceGrain(
 {
     private const int Parallelism = 16;
 
+    /// <summary>Retries of a pass that left stalled operations pending (their grains were on a silo just lost, say).</summary>
+    private const int PendingRetries = 4;
+
     /// <summary>Margin past the stall age, so that an operation interrupted at the trigger counts as stalled.</summary>
     private static readonly TimeSpan StallMargin = TimeSpan.FromSeconds(1);
 
-    private readonly CancellationTokenSource _deactivating = new();
+    /// <summary>Longest wait between tries of a pass that failed: the database may return at any moment.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    // The recovery loop runs off the grain's scheduler and calls the grain through its reference; these two fields are
-    // shared with it: when the last pass is due (ledger-clock ticks, 0 = none) and whether the loop runs.
-    private long _lastPassDueTicks;
-    private int _recovering;
+    private readonly CancellationTokenSource _deactivating = new();
+    private ResiliencePipeline<MaintenanceReport>? _passPipeline;
+
+    // All of the below is touched only on this activation's scheduler (requests and the recovery loop take turns).
+    private Task _loop = Task.CompletedTask;
+    private CancellationTokenSource? _wake;
+    private DateTimeOffset? _lastPassDue;
+    private bool _passNow;
     private int _requests;
     private int _passes;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A new activation (first use, its silo lost, or moved to the primary's new region) cannot know what the one
+        // before it still had pending: it asks itself, which is not counted as a request.
+        Request();
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task EnsureScheduledAsync()
@@ -59,15 +77,8 @@ public sealed partial class LedgerMaintenanceGrain(
     /// <inheritdoc />
     public Task RecoverSoonAsync()
     {
-        Interlocked.Increment(ref _requests);
-        var due = (timeProvider.GetUtcNow() + options.Value.StalledOperationAge + StallMargin).UtcTicks;
-        InterlockedMax(ref _lastPassDueTicks, due);
-        if (Interlocked.Exchange(ref _recovering, 1) == 0)
-        {
-            var self = this.AsReference<ILedgerMaintenanceGrain>();
-            _ = Task.Run(() => RecoverAsync(self, _deactivating.Token), CancellationToken.None);
-        }
-
+        _requests++;
+        Request();
         return Task.CompletedTask;
     }
 
@@ -76,15 +87,12 @@ public sealed partial class LedgerMaintenanceGrain(
 
     /// <inheritdoc />
     public Task<RecoveryStatus> GetRecoveryStatusAsync()
-    {
-        var due = Volatile.Read(ref _lastPassDueTicks);
-        return Task.FromResult(new RecoveryStatus(Volatile.Read(ref _requests), Volatile.Read(ref _passes), due == 0 ? null : new DateTimeOffset(due, TimeSpan.Zero), Volatile.Read(ref _recovering) == 1));
-    }
+        => Task.FromResult(new RecoveryStatus(_requests, _passes, _lastPassDue, !_loop.IsCompleted));
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Cancelled here, disposed with the activation: the recovery loop may still be unwinding with its token.
+        // The loop ends at its next await; the next activation asks itself for recovery (OnActivateAsync).
         await _deactivating.CancelAsync();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
@@ -112,33 +120,89 @@ public sealed partial class LedgerMaintenanceGrain(
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) => RunOnceAsync();
 
-    private static void InterlockedMax(ref long target, long value)
+    /// <summary>A pass now, and one once operations interrupted now count as stalled; starts the loop if it is idle.</summary>
+    private void Request()
     {
-        var current = Volatile.Read(ref target);
-        while (value > current)
+        _passNow = true;
+        var due = timeProvider.GetUtcNow() + options.Value.StalledOperationAge + StallMargin;
+        if (_lastPassDue is not { } current || due > current)
         {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
+            _lastPassDue = due;
+        }
 
-            current = seen;
+        if (_loop.IsCompleted)
+        {
+            _loop = RecoverAsync(_deactivating.Token);
+        }
+        else
+        {
+            _wake?.Cancel();
         }
     }
 
-    /// <summary>One pass now, then one when the last requested pass is due; exits when nothing more is due.</summary>
-    private async Task RecoverAsync(ILedgerMaintenanceGrain self, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the passes requested: one at once for each batch of requests, then one when the last requested pass is
+    /// due; a request arriving while it waits wakes it. Returns when nothing more is due, or when the activation ends.
+    /// </summary>
+    private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        // A pass that failed, or left stalled operations pending (their grains were on a silo just lost, say), is
-        // retried on the ledger's clock.
-        var pipeline = new ResiliencePipelineBuilder<MaintenanceReport> { TimeProvider = timeProvider }
+        // Every await continues on the activation's scheduler: the loop's state is the grain's, unguarded.
+        const ConfigureAwaitOptions OnActivation = ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing;
+        await Task.Yield();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (_passNow)
+                {
+                    _passNow = false;
+                    await PassAsync(cancellationToken);
+                    continue;
+                }
+
+                if (_lastPassDue is not { } due)
+                {
+                    return;
+                }
+
+                var wait = due - timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    _wake = wake;
+                    await Task.Delay(wait, timeProvider, wake.Token).ConfigureAwait(OnActivation);
+                    _wake = null;
+                    continue;
+                }
+
+                _lastPassDue = null;
+                await PassAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Deactivated: the next activation asks itself for recovery.
+        }
+    }
+
+    /// <summary>
+    /// One pass, retried on the ledger's clock: a pass that failed (storage away, a timeout) until it succeeds or the
+    /// activation ends, 1 s doubling up to 5 s; one that left stalled operations pending up to <see cref="PendingRetries"/> times, then left to the
+    /// reminder (an operation that cannot finish must not keep the loop busy forever).
+    /// </summary>
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        _passPipeline ??= new ResiliencePipelineBuilder<MaintenanceReport> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<MaintenanceReport>
             {
-                ShouldHandle = new PredicateBuilder<MaintenanceReport>().Handle<Exception>(e => e is not OperationCanceledException).HandleResult(r => r.StillPending > 0),
-                MaxRetryAttempts = 4,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } exception
+                    ? !args.Context.CancellationToken.IsCancellationRequested
+                    : args.Outcome.Result!.StillPending > 0 && args.AttemptNumber < PendingRetries),
+                MaxRetryAttempts = int.MaxValue,
                 Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = MaxRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
                 OnRetry = args =>
                 {
                     LogWarningRecoveryRetry(args.Outcome.Exception, args.Outcome.Result?.StillPending ?? 0, args.RetryDelay);
@@ -146,47 +210,21 @@ public sealed partial class LedgerMaintenanceGrain(
                 },
             })
             .Build();
+
+        // Polly resumes after its delays on the captured context only when told to: the pass must run on the activation.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            var report = await _passPipeline.ExecuteAsync(async (_, grain) => await grain.RunOnceAsync(), context, this);
+            _passes++;
+            if (report.StillPending > 0)
             {
-                await pipeline.ExecuteAsync(async _ => await self.RunOnceAsync(), cancellationToken);
-                Interlocked.Increment(ref _passes);
-                var due = Volatile.Read(ref _lastPassDueTicks);
-                if (due == 0)
-                {
-                    Volatile.Write(ref _recovering, 0);
-                    // A request that arrived after the read above set a due time and found the loop still running.
-                    if (Volatile.Read(ref _lastPassDueTicks) == 0 || Interlocked.Exchange(ref _recovering, 1) == 1)
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-
-                var wait = new DateTimeOffset(due, TimeSpan.Zero) - timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, timeProvider, cancellationToken);
-                }
-
-                // Moved later meanwhile: wait again; otherwise this is the last pass requested so far.
-                Interlocked.CompareExchange(ref _lastPassDueTicks, 0, due);
-                if (Volatile.Read(ref _lastPassDueTicks) != 0)
-                {
-                    continue;
-                }
+                LogWarningLeftToReminder(report.StillPending);
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        finally
         {
-            LogWarningRecoveryFailed(exception);
-            Volatile.Write(ref _recovering, 0);
-        }
-        catch (OperationCanceledException)
-        {
-            // Deactivated: the next activation's triggers, or the reminder, take over.
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -226,6 +264,6 @@ public sealed partial class LedgerMaintenanceGrain(
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Prompt recovery pass failed or left {StillPending} operations pending; retrying in {Delay}")]
     private partial void LogWarningRecoveryRetry(Exception? exception, int stillPending, TimeSpan delay);
 
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Prompt recovery gave up after its retries; the maintenance reminder will pick the operations up")]
-    private partial void LogWarningRecoveryFailed(Exception exception);
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Prompt recovery left {StillPending} operations pending after its retries; the maintenance reminder will pick them up")]
+    private partial void LogWarningLeftToReminder(int stillPending);
 }

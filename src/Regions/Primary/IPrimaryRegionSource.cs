@@ -15,4 +15,14 @@ public interface IPrimaryRegionSource
     /// (<see cref="RegionOptions.MaxStaleness"/>) of now: state held in memory may then be answered from memory.
     /// </summary>
     bool IsWithinStalenessBound();
+
+    /// <summary>
+    /// Completes once <see cref="PrimaryRegionObservation.Region"/> differs from <paramref name="region"/> (at once if it
+    /// already does): the database primary moved, so operations in flight at the failover may have been interrupted.
+    /// </summary>
+    /// <param name="region">The region last seen (null: none observed).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The region now observed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<string?> WaitForRegionChangeAsync(string? region, CancellationToken cancellationToken);
 }

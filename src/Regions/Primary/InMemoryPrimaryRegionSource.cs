@@ -12,4 +12,17 @@ public sealed class InMemoryPrimaryRegionSource(TimeProvider timeProvider) : IPr
 
     /// <inheritdoc />
     public bool IsWithinStalenessBound() => true;
+
+    /// <inheritdoc />
+    /// <remarks>There is no region here, so it never changes: completes only when cancelled.</remarks>
+    public async Task<string?> WaitForRegionChangeAsync(string? region, CancellationToken cancellationToken)
+    {
+        if (region is not null)
+        {
+            return null;
+        }
+
+        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        return null;
+    }
 }

@@ -8,9 +8,12 @@ namespace MultiCloud.Regions.Primary;
 
 /// <summary>
 /// Polls the database primary (through the shared data source, whose connection string targets the primary) every
-/// <see cref="RegionOptions.PrimaryCheckInterval"/>: one query reads the primary's region setting and this silo's row in
-/// the membership table. A check confirms when it answers and the row says Active; the confirmation time is the moment
-/// the query was sent, so it never overstates how current the silo is.
+/// <see cref="RegionOptions.PrimaryCheckInterval"/>: one query reads the primary's region setting, this silo's row in
+/// the membership table and whether the server is in recovery. A check confirms when it answers from a server that is
+/// not in recovery and the row says Active; the confirmation time is the moment the query was sent, so it never
+/// overstates how current the silo is. A standby's answer confirms nothing and changes nothing: its copy of the row
+/// and its own region setting say nothing about the primary (a proxy such as HAProxy can still route to a demoted
+/// server for a check interval or two after a failover).
 /// </summary>
 public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPrimaryRegionSource
 {
@@ -25,6 +28,9 @@ public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPr
     private readonly string _sql;
     private volatile Box _current = new(null, null);
     private bool _warnedUnconfirmed;
+
+    // Completed (and replaced) whenever the observed region changes; waiters take the current one.
+    private TaskCompletionSource _regionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates the source; polling starts with the host.</summary>
     public PostgresPrimaryRegionSource(
@@ -44,7 +50,8 @@ public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPr
         _sql = $"""
             SELECT current_setting('{_options.PrimarySettingName}', true),
                    (SELECT status FROM orleansmembershiptable
-                     WHERE deploymentid = $1 AND address = $2 AND port = $3 AND generation = $4)
+                     WHERE deploymentid = $1 AND address = $2 AND port = $3 AND generation = $4),
+                   pg_is_in_recovery()
             """;
     }
 
@@ -54,6 +61,22 @@ public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPr
     /// <inheritdoc />
     public bool IsWithinStalenessBound()
         => _current.Observation.ConfirmedAt is { } at && _timeProvider.GetElapsedTime(at) <= _options.MaxStaleness;
+
+    /// <inheritdoc />
+    public async Task<string?> WaitForRegionChangeAsync(string? region, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = Volatile.Read(ref _regionChanged);
+            var current = _current.Observation.Region;
+            if (!string.Equals(current, region, StringComparison.Ordinal))
+            {
+                return current;
+            }
+
+            await changed.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Runs one check now and returns what it observed (also used by tests).</summary>
     /// <param name="cancellationToken">Abandons the check.</param>
@@ -73,6 +96,17 @@ public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPr
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = silo.Generation });
             await using var reader = await command.ExecuteReaderAsync(timeout.Token);
             await reader.ReadAsync(timeout.Token);
+            if (reader.GetBoolean(2))
+            {
+                if (!_warnedUnconfirmed)
+                {
+                    _warnedUnconfirmed = true;
+                    LogWarningStandby();
+                }
+
+                return previous;
+            }
+
             var region = reader.IsDBNull(0) || reader.GetString(0).Length == 0 ? null : reader.GetString(0);
             var active = !reader.IsDBNull(1) && reader.GetInt32(1) == ActiveStatus;
             var observation = new PrimaryRegionObservation(region, active ? sentAt : previous.ConfirmedAt);
@@ -80,6 +114,7 @@ public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPr
             if (!string.Equals(region, previous.Region, StringComparison.Ordinal))
             {
                 LogInformationPrimaryRegion(region ?? "(none)", previous.Region ?? "(unknown)");
+                Interlocked.Exchange(ref _regionChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
 
             if (active)
@@ -118,6 +153,10 @@ public sealed partial class PostgresPrimaryRegionSource : BackgroundService, IPr
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning,
         Message = "Cannot confirm the database primary ({ExceptionType}: {Message}); balances will be re-read or refused until it answers")]
     private partial void LogWarningCheckFailed(string exceptionType, string message);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning,
+        Message = "The database server answering the primary check is a standby (in recovery); balances will be re-read or refused until the primary answers")]
+    private partial void LogWarningStandby();
 
     // One reference, swapped whole: readers on other threads never see a torn pair.
     private sealed record Box(string? Region, long? ConfirmedAt)

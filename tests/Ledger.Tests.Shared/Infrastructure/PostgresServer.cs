@@ -152,7 +152,8 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>
-    /// Copies this running server with <c>pg_basebackup</c> into a new server, not started: a standby that holds what
+    /// Copies this running server with <c>pg_basebackup</c> (fast checkpoint: the default spread one waits up to
+    /// minutes) into a new server, not started: a standby that holds what
     /// was committed up to now and nothing written later (what a standby cut off from its primary holds). Start it
     /// with <see cref="StartAsync"/> (it runs as a standby) and make it a primary with <see cref="PromoteAsync"/>, which
     /// starts a new WAL timeline as a failover does. Dispose it like any server.
@@ -164,7 +165,7 @@ public sealed class PostgresServer : IAsyncLifetime
         var directory = await clone.NewDirectoryAsync();
         await ProcessRunner.RunAsync(Path.Combine(BinDirectory, "pg_basebackup"),
             ["-D", Path.Combine(directory, "data"), "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-U", "postgres", "-X", "stream", "-R", "--no-sync"], asPostgres: true);
+                "-U", "postgres", "-X", "stream", "-R", "--no-sync", "--checkpoint=fast"], asPostgres: true);
         clone._directory = directory;
         clone.Port = FreePorts.Next();
         return clone;

@@ -52,6 +52,19 @@ public sealed class ProfileTests
         return Task.CompletedTask;
     }
 
+    [Theory(Timeout = TestTimeouts.Unit)]
+    [InlineData(DeploymentProfile.SingleRegion)]
+    [InlineData(DeploymentProfile.TwoRegion)]
+    public Task The_database_profiles_bound_a_placement_that_cannot_complete_to_5_s(string profile)
+    {
+        var messaging = Effective(profile, []).GetSection("Cluster:Messaging").Get<SiloMessagingOptions>()!;
+
+        // PlacementStallTests measures this bound with silo processes of the single-region profile.
+        Assert.Equal(TimeSpan.FromSeconds(5), messaging.PlacementTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), new SiloMessagingOptions().PlacementTimeout); // what it bounds: Orleans's default
+        return Task.CompletedTask;
+    }
+
     [Fact(Timeout = TestTimeouts.Unit)]
     public Task The_two_region_profile_carries_the_settings_on_the_failover_path_of_docs_failover_md()
     {
@@ -72,7 +85,7 @@ public sealed class ProfileTests
         Assert.False(membership.EnableConnectionLivenessCheck);
         Assert.Equal(TimeSpan.FromSeconds(30), membership.DeathVoteExpirationTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), messaging.ResponseTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), messaging.PlacementTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), messaging.PlacementTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), regions.PrimaryCheckInterval);
         Assert.Equal(TimeSpan.FromSeconds(2), regions.MaxStaleness);
         Assert.Equal(TimeSpan.FromSeconds(20), wait.PrimaryWait);

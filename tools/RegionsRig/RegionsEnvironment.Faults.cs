@@ -82,12 +82,14 @@ public sealed partial class RegionsEnvironment
         {
             case FaultKind.KillRegionA:
                 RestartRegion(Region.A);
+                await WaitForHAProxyAsync(Region.A, TimeSpan.FromSeconds(30), cancellationToken);
                 break;
             case FaultKind.LoseRegionA:
                 var lost = await DroppedPacketsAsync(Region.A);
                 await Shell.InNamespaceAsync(Options.Namespace(Region.A), "iptables", ["-F", PartitionChain]);
                 RestartRegion(Region.A);
                 RequireDropped(fault, lost);
+                await WaitForHAProxyAsync(Region.A, TimeSpan.FromSeconds(30), cancellationToken);
                 break;
             case FaultKind.KillSilo:
                 StartSilo(State.Silos.Single(s => s.Name == FaultedSilo));
@@ -219,7 +221,10 @@ public sealed partial class RegionsEnvironment
         }
     }
 
-    /// <summary>Restarts every process of a region after it was killed: relay, etcd member, Patroni, HAProxy, its silos.</summary>
+    /// <summary>
+    /// Restarts every process of a region after it was killed: relay, etcd member, Patroni, HAProxy, its silos (the
+    /// callers then wait until the region's HAProxy routes to the primary, in the other region by then).
+    /// </summary>
     private void RestartRegion(Region region)
     {
         StartRelay(region);

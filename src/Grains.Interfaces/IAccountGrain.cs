@@ -21,16 +21,24 @@ public interface IAccountGrain : IGrainWithGuidKey
     Task<AccountSnapshot> OpenAsync(Guid operationId, string owner, string currency);
 
     /// <summary>
-    /// Returns the account, or null when it was never opened. Answers from memory (no storage round trip) once the
-    /// activation has written its loaded state back, proving it durable; the first read after a load does that write.
-    /// While the silo cannot confirm the primary within the staleness bound (<c>Regions:MaxStaleness</c>), re-reads and
-    /// writes back first.
+    /// The account from memory, without any storage call and without writing: <see cref="AccountRead.Current"/> true
+    /// with the account (null when never opened) when the activation's state is proven durable (written back since it
+    /// was loaded) and the silo confirmed the primary within the staleness bound (<c>Regions:MaxStaleness</c>);
+    /// otherwise false, and the caller asks <see cref="GetAsync"/>, which refreshes. Read-only: it may interleave with
+    /// other read-only calls, which is why it never writes. Callers use <see cref="AccountGrainExtensions.GetCurrentAsync"/>.
+    /// </summary>
+    [ReadOnly]
+    Task<AccountRead> TryGetAsync();
+
+    /// <summary>
+    /// Returns the account, or null when it was never opened, after making it current: the first read after a load
+    /// writes the loaded state back (proving it durable), and while the silo cannot confirm the primary within the
+    /// staleness bound it re-reads and writes back first. Not read-only (it can write): it runs alone, like a posting.
     /// </summary>
     /// <exception cref="StorageUnavailableException">
     /// The state could not be loaded, re-read or written back: the balance cannot be proven current, so none is served.
     /// </exception>
     /// <exception cref="Orleans.Storage.InconsistentStateException">Storage holds another version than the one loaded.</exception>
-    [ReadOnly]
     Task<AccountSnapshot?> GetAsync();
 
     /// <summary>

@@ -40,9 +40,6 @@ public sealed partial class AccountGrain(
     // Whether the state in memory is known durable: written by this activation, or loaded and then written back.
     private bool _confirmed;
 
-    // The refresh (re-read and write-back) that interleaved balance reads share; null or completed when none runs.
-    private Task? _refresh;
-
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -89,41 +86,18 @@ public sealed partial class AccountGrain(
     {
         if (!primary.IsWithinStalenessBound())
         {
-            await RefreshAsync(reread: true);
-        }
-        else if (!_confirmed && state.RecordExists)
-        {
-            await RefreshAsync(reread: false);
-        }
-
-        return state.State.IsOpen ? state.State.ToSnapshot() : null;
-    }
-
-    /// <summary>
-    /// Re-reads (when asked) and confirms the state. Reads interleave, so concurrent callers share one refresh in
-    /// flight: two write-backs of one version would conflict with each other.
-    /// </summary>
-    private Task RefreshAsync(bool reread)
-    {
-        if (_refresh is { IsCompleted: false } running)
-        {
-            return running;
-        }
-
-        var refresh = RereadAndConfirmAsync(reread);
-        _refresh = refresh.IsCompleted ? null : refresh;
-        return refresh;
-    }
-
-    private async Task RereadAndConfirmAsync(bool reread)
-    {
-        if (reread)
-        {
             await RereadAsync();
         }
 
         await ConfirmLoadedAsync();
+        return state.State.IsOpen ? state.State.ToSnapshot() : null;
     }
+
+    /// <inheritdoc />
+    public Task<AccountRead> TryGetAsync()
+        => Task.FromResult(primary.IsWithinStalenessBound() && (_confirmed || !state.RecordExists)
+            ? new AccountRead(true, state.State.IsOpen ? state.State.ToSnapshot() : null)
+            : AccountRead.NotCurrent);
 
     /// <summary>Re-reads the state from the primary; a changed ETag means another activation wrote (counted, then adopted).</summary>
     private async Task RereadAsync()

@@ -353,8 +353,8 @@ public sealed partial class LedgerOperationGrain(
 
     private async Task<(string Currency, LedgerError? Error)> CheckTransferAsync(TransferCommand transfer)
     {
-        var fromTask = GrainFactory.GetGrain<IAccountGrain>(transfer.FromAccountId).GetAsync();
-        var toTask = GrainFactory.GetGrain<IAccountGrain>(transfer.ToAccountId).GetAsync();
+        var fromTask = GrainFactory.GetGrain<IAccountGrain>(transfer.FromAccountId).GetCurrentAsync();
+        var toTask = GrainFactory.GetGrain<IAccountGrain>(transfer.ToAccountId).GetCurrentAsync();
         var from = await fromTask;
         var to = await toTask;
         if (from is null)

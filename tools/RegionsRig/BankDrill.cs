@@ -114,6 +114,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     Event("region B leads", mark: true);
                     afterFailover = await PlacementInAsync(env.SilosIn(Region.B).Select(s => s.Api), "b", TimeSpan.FromSeconds(60), cancellationToken);
                     Event($"activations: {afterFailover}");
+                    await FrontDoorEventAsync(env, Event, cancellationToken);
                     if (Now() < lostUntil)
                     {
                         await Task.Delay(TimeSpan.FromMilliseconds(lostUntil - Now()), cancellationToken);
@@ -136,6 +137,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     Event("planned switchover to region A requested", mark: true);
                     await env.WaitUntilAsync("region A to lead again", TimeSpan.FromSeconds(60), async () => await env.LeaderRegionAsync() == Region.A, cancellationToken);
                     Event("region A leads");
+                    if (env.State.FrontDoor == FrontDoor.Proxy)
+                    {
+                        await env.WaitUntilFrontDoorRoutesToAsync(Region.A, TimeSpan.FromSeconds(30), cancellationToken);
+                        await FrontDoorEventAsync(env, Event, cancellationToken);
+                    }
+
                     break;
                 case FaultKind.KillSilo:
                     await Task.Delay(Hold / 2, cancellationToken);
@@ -342,14 +349,27 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
 
     private void StartClient(RegionsEnvironment env, Region region, string name, string accountsFile, string stopFile, List<string> clients)
     {
+        // Through the front door: one address, and the client chooses nothing. Without it: every silo, its own region's first.
         var own = env.SilosIn(region).ToList();
-        var targets = own.Concat(env.Silos.Where(s => s.Region != region)).Select(s => $"{s.Name}={s.Api}");
+        var proxied = env.State.FrontDoor == FrontDoor.Proxy;
+        var targets = proxied
+            ? [$"front-door={RegionsEnvironment.GlobalEntry}"]
+            : own.Concat(env.Silos.Where(s => s.Region != region)).Select(s => $"{s.Name}={s.Api}").ToList();
         env.State.Pids[$"client-{name}"] = Shell.StartDetached(options.Namespace(region), null, Path.Combine(options.Directory, $"client-{name}.log"),
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [typeof(BankDrill).Assembly.Location, "bank-client", "--name", name, "--targets", string.Join(',', targets), "--local-targets", own.Count.ToString(CultureInfo.InvariantCulture),
+            [typeof(BankDrill).Assembly.Location, "bank-client", "--name", name, "--targets", string.Join(',', targets), "--local-targets", (proxied ? 1 : own.Count).ToString(CultureInfo.InvariantCulture),
                 "--accounts", accountsFile, "--log", ClientLog(name), "--stop-file", stopFile, "--workers", Workers.ToString(CultureInfo.InvariantCulture), "--max-seconds", "900"]);
         env.State.Save();
         clients.Add(name);
+    }
+
+    /// <summary>Logs which region the front door sends requests to now (nothing without a front door).</summary>
+    private static async Task FrontDoorEventAsync(RegionsEnvironment env, Action<string, bool> log, CancellationToken cancellationToken)
+    {
+        if (env.State.FrontDoor == FrontDoor.Proxy)
+        {
+            log($"front door routes to: {await RegionsEnvironment.FrontDoorRegionAsync(cancellationToken)}", false);
+        }
     }
 
     /// <summary>Whether the fault cut <paramref name="silo"/> off (so that being declared dead is expected).</summary>

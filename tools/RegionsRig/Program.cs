@@ -26,6 +26,7 @@ var silos = new Option<int>("--silos") { Description = "Orleans silos per region
 var siloDll = new Option<string?>("--silo-dll") { Description = "Path of MultiCloud.Silo.dll (Release build of src/Silo); default $MULTICLOUD_SILO_DLL", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MULTICLOUD_SILO_DLL") };
 var topology = new Option<ClusterTopology>("--topology") { Description = "OneCluster (one ClusterId across both regions) or ClusterPerRegion", DefaultValueFactory = _ => ClusterTopology.OneCluster };
 var route = new Option<PrimaryRoute>("--primary-route") { Description = "How silos reach the primary: HAProxy (their region's, following Patroni's /primary) or MultiHost (Npgsql's multi-host list)", DefaultValueFactory = _ => PrimaryRoute.HAProxy };
+var frontDoor = new Option<FrontDoor>("--front-door") { Description = "How bank clients reach the API: Proxy (one global entry that follows the writable region, through a proxy per region) or Client (clients list every silo and choose)", DefaultValueFactory = _ => FrontDoor.Proxy };
 var siloArg = new Option<string[]>("--silo-arg") { Description = "Extra configuration for every silo (--silo-arg=--Section:Key=value), repeatable", AllowMultipleArgumentsPerToken = false };
 RigSiloOptions RigSiloOptionsOf(ParseResult parse) => new()
 {
@@ -33,10 +34,11 @@ RigSiloOptions RigSiloOptionsOf(ParseResult parse) => new()
     Assembly = parse.GetValue(siloDll),
     Topology = parse.GetValue(topology),
     Route = parse.GetValue(route),
+    FrontDoor = parse.GetValue(frontDoor),
     ExtraArguments = parse.GetValue(siloArg) ?? [],
 };
 
-var up = new Command("up", "Build the environment and wait for a healthy cluster (region A leading, region B its synchronous standby); with --silos, start the silos too") { silos, siloDll, topology, route, siloArg };
+var up = new Command("up", "Build the environment and wait for a healthy cluster (region A leading, region B its synchronous standby); with --silos, start the silos too") { silos, siloDll, topology, route, frontDoor, siloArg };
 up.SetAction(async (parse, ct) =>
 {
     var env = await RegionsEnvironment.UpAsync(Options(parse), Log, ct);
@@ -187,7 +189,7 @@ var bankKind = new Argument<FaultKind>("fault");
 var plot = new Option<string?>("--plot") { Description = "Write the last run's timeline (PNG) here" };
 var bankSilos = new Option<int>("--silos") { Description = "Silos per region", DefaultValueFactory = _ => 2 };
 var bankDrill = new Command("bank-drill", "Silos in both regions, the bank workload, one fault; check, RTO, timeline; repeat --runs times and print medians")
-    { bankKind, runs, report, plot, bankSilos, siloDll, topology, route, siloArg };
+    { bankKind, runs, report, plot, bankSilos, siloDll, topology, route, frontDoor, siloArg };
 bankDrill.SetAction(async (parse, ct) =>
 {
     var siloOptions = RigSiloOptionsOf(parse) with { PerRegion = parse.GetValue(bankSilos) };

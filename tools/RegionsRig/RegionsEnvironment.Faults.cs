@@ -222,7 +222,8 @@ public sealed partial class RegionsEnvironment
     }
 
     /// <summary>
-    /// Restarts every process of a region after it was killed: relay, etcd member, Patroni, HAProxy, its silos (the
+    /// Restarts every process of a region after it was killed: relay, etcd member, Patroni, HAProxy, its silos, its
+    /// front-door proxy (the
     /// callers then wait until the region's HAProxy routes to the primary, in the other region by then).
     /// </summary>
     private void RestartRegion(Region region)
@@ -234,6 +235,11 @@ public sealed partial class RegionsEnvironment
         foreach (var silo in SilosIn(region))
         {
             StartSilo(silo);
+        }
+
+        if (State.FrontDoor == FrontDoor.Proxy)
+        {
+            StartRegionalProxy(region);
         }
     }
 

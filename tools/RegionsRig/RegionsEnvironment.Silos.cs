@@ -30,7 +30,7 @@ public sealed partial class RegionsEnvironment
     /// <summary>
     /// Creates the <c>ledger</c> database on the primary (if missing), applies the schema with the silo's own
     /// <c>db-init</c> command, and starts <see cref="RigSiloOptions.PerRegion"/> silos in each region; waits until every
-    /// one answers <c>/health/ready</c>.
+    /// one answers <c>/health/ready</c>; then starts the front door (<see cref="RigSiloOptions.FrontDoor"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The silo build is missing or the schema could not be applied.</exception>
     /// <exception cref="TimeoutException">A silo did not become ready.</exception>
@@ -68,6 +68,10 @@ public sealed partial class RegionsEnvironment
         }
 
         _log($"up: {State.Silos.Count} silos ready ({silos.Topology})");
+        if (silos.FrontDoor == FrontDoor.Proxy)
+        {
+            await StartFrontDoorAsync(cancellationToken);
+        }
     }
 
     /// <summary>Starts (or restarts) one silo in its region's namespace; its output goes to <c>{name}.log</c> (appended).</summary>

@@ -34,6 +34,9 @@ public sealed class RegionsState
     /// <summary>How the silos reach the primary.</summary>
     public PrimaryRoute Route { get; set; }
 
+    /// <summary>How clients reach the API (<see cref="FrontDoor.Proxy"/> once the front door was started).</summary>
+    public FrontDoor FrontDoor { get; set; } = FrontDoor.Client;
+
     /// <summary>Every recorded pid.</summary>
     public IEnumerable<int> AllPids() => Pids.Values;
 

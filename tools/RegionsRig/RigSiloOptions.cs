@@ -25,6 +25,12 @@ public sealed record RigSiloOptions
     public PrimaryRoute Route { get; init; } = PrimaryRoute.HAProxy;
 
     /// <summary>
+    /// How clients reach the API. Default <see cref="FrontDoor.Proxy"/>: one global entry that follows the writable
+    /// region, started with the silos.
+    /// </summary>
+    public FrontDoor FrontDoor { get; init; } = FrontDoor.Proxy;
+
+    /// <summary>
     /// More configuration arguments for every silo (<c>--Section:Key=value</c>), after the profile and the rig's own
     /// (so they win): for experiments only; the drills of docs/failover.md run without any.
     /// </summary>

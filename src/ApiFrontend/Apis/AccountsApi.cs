@@ -77,7 +77,7 @@ public static class AccountsApi
             return invalid;
         }
 
-        return await grains.GetGrain<IAccountGrain>(id).GetAsync() is { } account
+        return await grains.GetGrain<IAccountGrain>(id).GetCurrentAsync() is { } account
             ? TypedResults.Ok(account)
             : LedgerProblems.AccountNotFound(id);
     }
@@ -125,7 +125,7 @@ public static class AccountsApi
             return LedgerProblems.Validation("limit", $"limit must be from 1 to {MaxPageSize}.");
         }
 
-        if (await grains.GetGrain<IAccountGrain>(id).GetAsync() is null)
+        if (await grains.GetGrain<IAccountGrain>(id).GetCurrentAsync() is null)
         {
             return LedgerProblems.AccountNotFound(id);
         }

@@ -1,4 +1,5 @@
 using MultiCloud.ApiFrontend.Hosting;
+using MultiCloud.ServiceDefaults;
 
 namespace MultiCloud.Silo.Hosting;
 
@@ -18,6 +19,7 @@ public static class LedgerSiloHost
 
         var app = builder.Build();
         app.MapLedgerApi();
+        app.MapWritableHealthEndpoint();
         app.MapLedgerDashboard();
         return app;
     }

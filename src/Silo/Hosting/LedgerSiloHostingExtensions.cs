@@ -86,7 +86,9 @@ public static class LedgerSiloHostingExtensions
             }
         });
 
-        services.AddHealthChecks().AddCheck<SiloStatusHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<SiloStatusHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<WritableRegionHealthCheck>("writable-region", tags: [HealthEndpoints.WritableTag]);
         return builder;
     }
 

@@ -9,6 +9,8 @@ namespace MultiCloud.Tests.Regions;
 /// transfers and balance reads over HTTP with idempotency keys, one fault injected and healed per test. The checker's
 /// invariants must hold every time: no acknowledged transfer lost, nothing refused applied, money conserved, no key
 /// applied twice, no balance negative, no read going backwards, every account reconciling, both database copies equal.
+/// The clients reach the API through the front door (one global entry that follows the writable region, a proxy per
+/// region) and choose nothing themselves.
 /// The RTO bounds here are twice the goals (a loaded CI machine); the medians over five runs are in docs/failover.md
 /// (<c>scripts/failover-drills</c>).
 /// </summary>
@@ -110,6 +112,9 @@ public sealed class BankFaultTests
         Assert.Matches("^(a=0 )?b=20 ", report.PlacementAfterFailover);
         Assert.StartsWith("a=20 b=0", report.PlacementAfterFailback, StringComparison.Ordinal);
         Assert.InRange(report.SwitchoverRtoSeconds!.Value, 0, 10);
+        // The clients used one address; the front door sent their requests to the writable region, then back.
+        Assert.Contains(report.Events, e => e.What == "front door routes to: region-b");
+        Assert.Contains(report.Events, e => e.What == "front door routes to: region-a");
     }
 
     private static async Task<BankDrillReport> RunAsync(FaultKind fault)

@@ -29,6 +29,17 @@ public sealed class OperationsEndpointsTests(ApiHostFixture fixture) : IClassFix
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
+    public async Task The_writable_health_is_200_on_a_silo_without_a_region_whose_storage_is_confirmed()
+    {
+        using var writable = await Api.Client.GetAsync("/health/writable", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, writable.StatusCode);
+        var check = (await writable.JsonAsync()).GetProperty("checks").GetProperty("writable-region");
+        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+        Assert.Equal("the primary is confirmed (no region)", check.GetProperty("description").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.Host)]
     public async Task OpenAPI_document_describes_every_endpoint_and_the_idempotency_header()
     {
         var document = await Api.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);

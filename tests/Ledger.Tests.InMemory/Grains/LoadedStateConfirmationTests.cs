@@ -61,6 +61,41 @@ public sealed class LoadedStateConfirmationTests : IAsyncLifetime
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
+    public async Task The_read_only_account_read_never_writes_and_sends_a_reloaded_account_to_the_read_that_writes_it_back()
+    {
+        var account = await Grains.OpenWithAsync(1_000);
+        var grain = Grains.GetGrain<IAccountGrain>(account);
+        var warm = await grain.TryGetAsync();
+        await CollectActivationsAsync();
+        var writes = 0;
+        _cluster.Gate.BeforeWrite = (state, grainId) =>
+        {
+            if (state == "ledger-account" && grainId.GetGuidKey() == account)
+            {
+                Interlocked.Increment(ref writes);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var reloaded = await grain.TryGetAsync();
+        var writesAfterReadOnly = Volatile.Read(ref writes);
+        var current = await grain.GetCurrentAsync();
+        var writesAfterRead = Volatile.Read(ref writes);
+        var again = await grain.TryGetAsync();
+
+        Assert.Equal(new AccountRead(true, warm.Account), warm); // written by this activation: current from memory
+        Assert.Equal(1_000, warm.Account!.Balance);
+        Assert.Equal(AccountRead.NotCurrent, reloaded); // loaded, not yet written back: the read-only call says so
+        Assert.Equal(0, writesAfterReadOnly);
+        Assert.Equal(1_000, current!.Balance);
+        Assert.Equal(1, writesAfterRead); // the write-back happened in GetAsync, which runs alone
+        Assert.True(again.Current);
+        Assert.Equal(1_000, again.Account!.Balance);
+        Assert.Equal(1, Volatile.Read(ref writes));
+    }
+
+    [Fact(Timeout = TestTimeouts.Host)]
     public async Task A_reloaded_account_answers_a_retried_posting_already_applied_only_after_its_state_is_written_back()
     {
         var account = await Grains.OpenWithAsync(1_000);

@@ -37,6 +37,9 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
         await using var a = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", null, [.. FastChecks, "--Regions:Region=a"]);
         await using var b = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", null, [.. FastChecks, "--Regions:Region=b"]);
         await WaitForPrimaryRegionAsync([a, b], "b");
+        // A front door sends writes to the region that says it can take them.
+        await WaitForWritableAsync(a.Http, HttpStatusCode.ServiceUnavailable);
+        await WaitForWritableAsync(b.Http, HttpStatusCode.OK);
 
         // Half the accounts are opened through region A's silo, half through region B's: whichever silo places them.
         var accounts = new List<Guid>();
@@ -52,6 +55,8 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
         // The primary moves to region A: the next call to each account (entering through B) migrates it.
         await SetRegionAsync("a");
         await WaitForPrimaryRegionAsync([a, b], "a");
+        await WaitForWritableAsync(a.Http, HttpStatusCode.OK);
+        await WaitForWritableAsync(b.Http, HttpStatusCode.ServiceUnavailable);
         var moved = Stopwatch.StartNew();
         JsonElement afterMove = default;
         while (moved.Elapsed < TimeSpan.FromSeconds(20))
@@ -111,13 +116,17 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
             await Task.Delay(50, ct);
         }
 
+        var writableWhileStopped = await WritableAsync(silo.Http);
         await _postgres.StartAsync();
         var back = await RetryUntilOkAsync(() => silo.Http.GetAsync($"/accounts/{account}", ct));
+        var writableAgain = await RetryUntilOkAsync(() => silo.Http.GetAsync("/health/writable", ct));
 
         // Bound 1 s from the last confirmation; confirmations every 200 ms: nothing served 1.2 s (plus slack) after the stop.
         Assert.NotNull(refusedAfter);
         Assert.True(servedAfterStop < TimeSpan.FromMilliseconds(1_500), $"a balance was served {servedAfterStop.TotalMilliseconds:0} ms after the database stopped");
         Assert.Equal(700, back.GetProperty("balance").GetInt64());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, writableWhileStopped); // 10 s without a confirmation: not writable
+        Assert.Equal("Healthy", writableAgain.GetProperty("status").GetString());
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"last balance served {servedAfterStop.TotalMilliseconds:0} ms after the stop, first refusal at {refusedAfter!.Value.TotalMilliseconds:0} ms");
     }
@@ -135,6 +144,24 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>Each silo polls the primary on its own (every 200 ms here): waits until its answer is <paramref name="expected"/>.</summary>
+    private static async Task WaitForWritableAsync(HttpClient http, HttpStatusCode expected)
+    {
+        var waited = Stopwatch.StartNew();
+        HttpStatusCode status;
+        while ((status = await WritableAsync(http)) != expected)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"/health/writable still {status}, expected {expected}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<HttpStatusCode> WritableAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/health/writable");
+        return response.StatusCode;
     }
 
     private static async Task<JsonElement> PlacementAsync(HttpClient http) => await http.GetFromJsonAsync<JsonElement>("/ledger/placement");

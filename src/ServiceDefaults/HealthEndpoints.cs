@@ -11,8 +11,11 @@ public static class HealthEndpoints
     /// <summary>Tag of the checks that decide readiness.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Tag of the checks that decide whether this process's region can take writes now.</summary>
+    /// <summary>Tag of the checks that decide whether this process can take writes now.</summary>
     public const string WritableTag = "writable";
+
+    /// <summary>Tag of the checks that decide whether this process's region holds the database primary now.</summary>
+    public const string PrimaryRegionTag = "primary-region";
 
     /// <summary>
     /// Maps <c>/health/live</c> (the process answers HTTP; no check runs) and <c>/health/ready</c> (every check tagged
@@ -35,16 +38,23 @@ public static class HealthEndpoints
     }
 
     /// <summary>
-    /// Maps <c>/health/writable</c>: 200 when every check tagged <see cref="WritableTag"/> passes (this region holds the
-    /// database primary and this process confirmed it lately), 503 otherwise; JSON. For a front door choosing the
-    /// writable region. Mapped only where such a check is registered (a silo): with none, the endpoint would say yes.
+    /// Maps <c>/health/writable</c> (every check tagged <see cref="WritableTag"/> passes: this process can take writes
+    /// now) and <c>/health/primary-region</c> (every check tagged <see cref="PrimaryRegionTag"/> passes: its region holds
+    /// the database primary): 200 or 503, JSON. For a front door that sends requests to the primary's region when it
+    /// can, and to any writable one otherwise. Mapped only where such checks are registered (a silo): with none, both
+    /// endpoints would say yes.
     /// </summary>
     /// <returns>The same route builder.</returns>
-    public static IEndpointRouteBuilder MapWritableHealthEndpoint(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapFrontDoorHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/writable", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(WritableTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).WithTags("Health");
+        endpoints.MapHealthChecks("/health/primary-region", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(PrimaryRegionTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).WithTags("Health");
         return endpoints;

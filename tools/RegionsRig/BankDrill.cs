@@ -224,9 +224,11 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             }
 
             // A region cut off from the other and the witness must stop acknowledging: every commit waits for the
-            // synchronous standby across the cut. Counted on attempts sent once every rule was in place.
+            // synchronous standby across the cut. Counted on attempts sent once every rule was in place and answered
+            // before the heal (no answer crosses the cut, so such a 201 came from inside the cut-off region). One sent
+            // just before the heal may be answered after it by the writable region through the front door: not counted.
             char? cutOff = fault switch { FaultKind.PartitionRegionA => 'a', FaultKind.PartitionRegionB => 'b', _ => null };
-            int? acknowledgedCutOff = cutOff is { } c ? records.Count(r => r.Kind == EventKind.Attempt && r.Status == 201 && r.Client.StartsWith(c) && r.StartMs >= landedAt && r.StartMs < healAt) : null;
+            int? acknowledgedCutOff = cutOff is { } c ? records.Count(r => r.Kind == EventKind.Attempt && r.Status == 201 && r.Client.StartsWith(c) && r.StartMs >= landedAt && r.EndMs < healAt) : null;
             var report = new BankDrillReport(fault, silos.Topology, timeline.RtoSeconds, timeline.FirstSuccessSeconds, all.FailedAttempts, switchoverRto,
                 afterFailover, afterFailback, conflicts, conflictsBySilo, falseDeaths, peakRss, check, timeline.Seconds, events)
             {

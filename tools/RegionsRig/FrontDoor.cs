@@ -6,7 +6,8 @@ public enum FrontDoor
     /// <summary>
     /// One address for everyone: a global entry (HAProxy in the witness namespace, outside both regions) in front of a
     /// regional proxy (HAProxy in each region, in front of that region's silos), sending every request to the region
-    /// whose silos answer 200 on <c>/health/writable</c>; clients choose nothing.
+    /// holding the primary (<c>/health/primary-region</c>), or to any region that can write (<c>/health/writable</c>)
+    /// when that one cannot; clients choose nothing.
     /// </summary>
     Proxy,
 

@@ -14,7 +14,7 @@ public sealed partial class RegionsEnvironment
 
     /// <summary>
     /// Starts the front door (<see cref="FrontDoor.Proxy"/>): a regional proxy in each database region and the global
-    /// entry in the witness; waits until the global entry answers <c>/health/writable</c> with 200 (region A's silos).
+    /// entry in the witness; waits until the global entry answers <c>/health/primary-region</c> with 200 (region A's silos).
     /// </summary>
     /// <exception cref="TimeoutException">The global entry did not route to a writable region within 30 s.</exception>
     public async Task StartFrontDoorAsync(CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed partial class RegionsEnvironment
         {
             try
             {
-                using var response = await FrontDoorHttp.GetAsync(new Uri(GlobalEntry, "/health/writable"), cancellationToken);
+                using var response = await FrontDoorHttp.GetAsync(new Uri(GlobalEntry, "/health/primary-region"), cancellationToken);
                 return response.IsSuccessStatusCode;
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -71,9 +71,11 @@ public sealed partial class RegionsEnvironment
 
     /// <summary>
     /// The global entry, in the witness namespace (outside both regions, as a global load balancer is): sends every
-    /// request to the first regional proxy whose silos answer 200 on <c>/health/writable</c> (this region holds the
-    /// primary and its silos confirmed it lately), checked every <see cref="RigOptions.FrontDoorCheckInterval"/>; a
-    /// region marked down has its open connections closed. While no region is writable it answers 503 at once.
+    /// request to the region holding the primary when its silos say so (<c>/health/primary-region</c>), and otherwise
+    /// to any region whose silos can write (<c>/health/writable</c>: in one cluster spanning the regions, silos of the
+    /// other region serve too, e.g. when the primary's region lost its silos but not its database). Checked every
+    /// <see cref="RigOptions.FrontDoorCheckInterval"/>; a region marked down has its open connections closed. While no
+    /// region can write it answers 503 at once.
     /// </summary>
     public void StartGlobalEntry() => StartProxy("front-global", Region.Witness, GlobalEntryConfig());
 
@@ -83,30 +85,35 @@ public sealed partial class RegionsEnvironment
         var config = Defaults()
             .AppendLine("frontend api")
             .AppendLine(CultureInfo.InvariantCulture, $"    bind {Region.Witness.Address}:{FrontDoorPort}")
-            .AppendLine("    default_backend regions")
-            .AppendLine("backend regions")
-            .AppendLine("    balance first")
-            .AppendLine("    option httpchk GET /health/writable")
-            .AppendLine("    http-check expect status 200")
-            .AppendLine(CheckLine() + " on-marked-down shutdown-sessions");
-        foreach (var region in Region.Databases)
+            .AppendLine("    use_backend primary_region if { nbsrv(primary_region) gt 0 }")
+            .AppendLine("    default_backend writable");
+        foreach (var (backend, path) in new[] { ("primary_region", "/health/primary-region"), ("writable", "/health/writable") })
         {
-            config.AppendLine(CultureInfo.InvariantCulture, $"    server {region.Name} {region.Address}:{FrontDoorPort} check");
+            config
+                .AppendLine(CultureInfo.InvariantCulture, $"backend {backend}")
+                .AppendLine("    balance first")
+                .AppendLine(CultureInfo.InvariantCulture, $"    option httpchk GET {path}")
+                .AppendLine("    http-check expect status 200")
+                .AppendLine(CheckLine() + " on-marked-down shutdown-sessions");
+            foreach (var region in Region.Databases)
+            {
+                config.AppendLine(CultureInfo.InvariantCulture, $"    server {region.Name} {region.Address}:{FrontDoorPort} check");
+            }
         }
 
         return config.ToString();
     }
 
     /// <summary>
-    /// Which region the global entry sends requests to now, read from the <c>/health/writable</c> answer it proxies
-    /// (a silo of that region describes itself): <c>region-a</c>, <c>region-b</c>, or <c>none (...)</c> when it
-    /// answers anything but 200.
+    /// Which region holds the primary according to the global entry, read from the <c>/health/primary-region</c>
+    /// answer it proxies to the region it prefers (a silo of that region describes itself): <c>region-a</c>,
+    /// <c>region-b</c>, or <c>none (...)</c> when it answers anything but 200.
     /// </summary>
     public static async Task<string> FrontDoorRegionAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await FrontDoorHttp.GetAsync(new Uri(GlobalEntry, "/health/writable"), cancellationToken);
+            using var response = await FrontDoorHttp.GetAsync(new Uri(GlobalEntry, "/health/primary-region"), cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {

@@ -32,7 +32,8 @@ public sealed record RigOptions
 
     /// <summary>
     /// How often the front door's proxies check their servers: the regional proxies each silo's <c>/health/ready</c>,
-    /// the global entry each region's <c>/health/writable</c> (down after 2 misses, up after 1 answer). Default 500 ms:
+    /// the global entry each region's <c>/health/primary-region</c> and <c>/health/writable</c> (down after 2 misses, up
+    /// after 1 answer). Default 500 ms:
     /// the silos confirm the primary's region every 500 ms, so the entry follows a failover within about 1-1.5 s of
     /// the silos seeing it.
     /// </summary>

@@ -19,7 +19,7 @@ public static class LedgerSiloHost
 
         var app = builder.Build();
         app.MapLedgerApi();
-        app.MapWritableHealthEndpoint();
+        app.MapFrontDoorHealthEndpoints();
         app.MapLedgerDashboard();
         return app;
     }

@@ -88,7 +88,8 @@ public static class LedgerSiloHostingExtensions
 
         services.AddHealthChecks()
             .AddCheck<SiloStatusHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<WritableRegionHealthCheck>("writable-region", tags: [HealthEndpoints.WritableTag]);
+            .AddCheck<WritableHealthCheck>("writable", tags: [HealthEndpoints.WritableTag])
+            .AddCheck<PrimaryRegionHealthCheck>("primary-region", tags: [HealthEndpoints.PrimaryRegionTag]);
         return builder;
     }
 

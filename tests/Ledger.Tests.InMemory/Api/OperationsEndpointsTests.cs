@@ -29,14 +29,17 @@ public sealed class OperationsEndpointsTests(ApiHostFixture fixture) : IClassFix
     }
 
     [Fact(Timeout = TestTimeouts.Host)]
-    public async Task The_writable_health_is_200_on_a_silo_without_a_region_whose_storage_is_confirmed()
+    public async Task A_silo_without_a_region_whose_storage_is_confirmed_is_writable_and_counts_as_the_primarys_region()
     {
         using var writable = await Api.Client.GetAsync("/health/writable", TestContext.Current.CancellationToken);
+        using var primaryRegion = await Api.Client.GetAsync("/health/primary-region", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, writable.StatusCode);
-        var check = (await writable.JsonAsync()).GetProperty("checks").GetProperty("writable-region");
-        Assert.Equal("Healthy", check.GetProperty("status").GetString());
-        Assert.Equal("the primary is confirmed (no region)", check.GetProperty("description").GetString());
+        Assert.Equal("writable: the primary (region (none)) is confirmed",
+            (await writable.JsonAsync()).GetProperty("checks").GetProperty("writable").GetProperty("description").GetString());
+        Assert.Equal(HttpStatusCode.OK, primaryRegion.StatusCode);
+        Assert.Equal("the primary is confirmed (no region)",
+            (await primaryRegion.JsonAsync()).GetProperty("checks").GetProperty("primary-region").GetProperty("description").GetString());
     }
 
     [Fact(Timeout = TestTimeouts.Host)]

@@ -9,7 +9,8 @@ namespace MultiCloud.Tests.Configuration;
 /// <summary>
 /// The rig's front door (tools/RegionsRig, <c>FrontDoor.Proxy</c>) asks the silos what they really serve: every health
 /// check in the two HAProxy configurations names a path that a silo answers 200 on, and each proxy lists exactly its
-/// servers (the global entry both regions' proxies, a regional proxy its own region's silos). The proxies themselves
+/// servers (the global entry both regions' proxies in each of its two backends, a regional proxy its own region's
+/// silos). The proxies themselves
 /// run in the failover drills (<c>BankFaultTests</c>).
 /// </summary>
 /// <param name="fixture">An in-memory silo host (the same endpoints as every silo).</param>
@@ -31,8 +32,9 @@ public sealed partial class FrontDoorConfigTests(ApiHostFixture fixture) : IClas
             var regionB = env.RegionalProxyConfig(Region.B);
 
             var checks = CheckPath().Matches(global + regionA + regionB).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
-            Assert.Equal(["/health/ready", "/health/writable"], checks);
-            Assert.Contains("option httpchk GET /health/writable", global, StringComparison.Ordinal);
+            Assert.Equal(["/health/primary-region", "/health/ready", "/health/writable"], checks);
+            Assert.Contains("use_backend primary_region if { nbsrv(primary_region) gt 0 }", global, StringComparison.Ordinal);
+            Assert.Contains("default_backend writable", global, StringComparison.Ordinal);
             foreach (var path in checks)
             {
                 using var answer = await fixture.Host.Client.GetAsync(path, TestContext.Current.CancellationToken);
@@ -40,7 +42,8 @@ public sealed partial class FrontDoorConfigTests(ApiHostFixture fixture) : IClas
             }
 
             Assert.Contains($"bind {Region.Witness.Address}:{RegionsEnvironment.FrontDoorPort}", global, StringComparison.Ordinal);
-            Assert.Equal(["region-a 198.18.0.11:8000", "region-b 198.18.0.12:8000"], Servers(global));
+            // Both backends (the primary's region first, any writable one otherwise) list both regions' proxies.
+            Assert.Equal(["region-a 198.18.0.11:8000", "region-b 198.18.0.12:8000", "region-a 198.18.0.11:8000", "region-b 198.18.0.12:8000"], Servers(global));
             Assert.Contains("on-marked-down shutdown-sessions", global, StringComparison.Ordinal);
             Assert.Equal(["silo-a0 198.18.0.11:8080", "silo-a1 198.18.0.11:8081"], Servers(regionA));
             Assert.Equal(["silo-b0 198.18.0.12:8080", "silo-b1 198.18.0.12:8081"], Servers(regionB));

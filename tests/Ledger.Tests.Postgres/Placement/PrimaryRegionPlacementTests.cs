@@ -37,9 +37,11 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
         await using var a = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", null, [.. FastChecks, "--Regions:Region=a"]);
         await using var b = await SiloProcess.StartAsync(connectionString, clusterId, "ledger", null, [.. FastChecks, "--Regions:Region=b"]);
         await WaitForPrimaryRegionAsync([a, b], "b");
-        // A front door sends writes to the region that says it can take them.
-        await WaitForWritableAsync(a.Http, HttpStatusCode.ServiceUnavailable);
-        await WaitForWritableAsync(b.Http, HttpStatusCode.OK);
+        // A front door prefers the region that holds the primary; both can write (one cluster spanning the regions).
+        await WaitForHealthAsync(a.Http, "primary-region", HttpStatusCode.ServiceUnavailable);
+        await WaitForHealthAsync(b.Http, "primary-region", HttpStatusCode.OK);
+        await WaitForHealthAsync(a.Http, "writable", HttpStatusCode.OK);
+        await WaitForHealthAsync(b.Http, "writable", HttpStatusCode.OK);
 
         // Half the accounts are opened through region A's silo, half through region B's: whichever silo places them.
         var accounts = new List<Guid>();
@@ -55,8 +57,8 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
         // The primary moves to region A: the next call to each account (entering through B) migrates it.
         await SetRegionAsync("a");
         await WaitForPrimaryRegionAsync([a, b], "a");
-        await WaitForWritableAsync(a.Http, HttpStatusCode.OK);
-        await WaitForWritableAsync(b.Http, HttpStatusCode.ServiceUnavailable);
+        await WaitForHealthAsync(a.Http, "primary-region", HttpStatusCode.OK);
+        await WaitForHealthAsync(b.Http, "primary-region", HttpStatusCode.ServiceUnavailable);
         var moved = Stopwatch.StartNew();
         JsonElement afterMove = default;
         while (moved.Elapsed < TimeSpan.FromSeconds(20))
@@ -116,7 +118,7 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
             await Task.Delay(50, ct);
         }
 
-        var writableWhileStopped = await WritableAsync(silo.Http);
+        var writableWhileStopped = await HealthAsync(silo.Http, "writable");
         await _postgres.StartAsync();
         var back = await RetryUntilOkAsync(() => silo.Http.GetAsync($"/accounts/{account}", ct));
         var writableAgain = await RetryUntilOkAsync(() => silo.Http.GetAsync("/health/writable", ct));
@@ -146,21 +148,21 @@ public sealed class PrimaryRegionPlacementTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Each silo polls the primary on its own (every 200 ms here): waits until its answer is <paramref name="expected"/>.</summary>
-    private static async Task WaitForWritableAsync(HttpClient http, HttpStatusCode expected)
+    /// <summary>Each silo polls the primary on its own (every 200 ms here): waits until <c>/health/{check}</c> answers <paramref name="expected"/>.</summary>
+    private static async Task WaitForHealthAsync(HttpClient http, string check, HttpStatusCode expected)
     {
         var waited = Stopwatch.StartNew();
         HttpStatusCode status;
-        while ((status = await WritableAsync(http)) != expected)
+        while ((status = await HealthAsync(http, check)) != expected)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"/health/writable still {status}, expected {expected}");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"/health/{check} still {status}, expected {expected}");
             await Task.Delay(100);
         }
     }
 
-    private static async Task<HttpStatusCode> WritableAsync(HttpClient http)
+    private static async Task<HttpStatusCode> HealthAsync(HttpClient http, string check)
     {
-        using var response = await http.GetAsync("/health/writable");
+        using var response = await http.GetAsync($"/health/{check}");
         return response.StatusCode;
     }
 

@@ -4,7 +4,7 @@ namespace MultiCloud.Tests.Infrastructure;
 
 /// <summary>
 /// A primary-region source a test moves by hand (<see cref="Region"/>), standing in for the PostgreSQL check of a
-/// failover to another region; always within the staleness bound. One instance shared by all silos of a test cluster.
+/// failover to another region; within the staleness bound unless <see cref="Confirmed"/> is false. One instance shared by all silos of a test cluster.
 /// </summary>
 /// <param name="region">The region holding the primary at first.</param>
 public sealed class SettablePrimaryRegionSource(string? region) : IPrimaryRegionSource
@@ -43,11 +43,14 @@ public sealed class SettablePrimaryRegionSource(string? region) : IPrimaryRegion
         }
     }
 
-    /// <inheritdoc />
-    public PrimaryRegionObservation Current => new(Region, TimeProvider.System.GetTimestamp());
+    /// <summary>Whether the silo confirmed the primary within the staleness bound (default true).</summary>
+    public bool Confirmed { get; set; } = true;
 
     /// <inheritdoc />
-    public bool IsWithinStalenessBound() => true;
+    public PrimaryRegionObservation Current => new(Region, Confirmed ? TimeProvider.System.GetTimestamp() : null);
+
+    /// <inheritdoc />
+    public bool IsWithinStalenessBound() => Confirmed;
 
     /// <inheritdoc />
     public async Task<string?> WaitForRegionChangeAsync(string? region, CancellationToken cancellationToken)

@@ -19,11 +19,11 @@ public sealed class ChartInvariantTests
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
-    public async Task With_kubernetes_hosting_on_the_token_is_mounted_with_its_role_and_every_invariant_holds()
+    public async Task With_kubernetes_hosting_on_in_a_single_kubernetes_cluster_the_token_is_mounted_with_its_role_and_every_invariant_holds()
     {
-        var release = await RenderedRelease.RenderAsync(RegionRelease.A, "kubernetesHosting.enabled=true", "kubernetesHosting.apiServerCidrs={198.18.0.1/32}");
+        var release = await RenderedRelease.RenderAsync(RegionRelease.A, RegionRelease.KubernetesHostingAlone);
 
-        Assert.Empty(await SiloHostShutdown.ViolationsAsync(release, RegionRelease.A));
+        Assert.Empty(await SiloHostShutdown.ViolationsAsync(release, RegionRelease.AAloneWithKubernetesHosting));
         Assert.True(release.Silos.Spec.Template.Spec.AutomountServiceAccountToken);
         Assert.Single(release.All<k8s.Models.V1Role>());
     }

@@ -63,6 +63,14 @@ public sealed class ChartValuesTests
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task Kubernetes_hosting_next_to_another_regions_silos_is_refused()
+        => await AssertRefusedAsync("each region would evict the other's silos", "kubernetesHosting.enabled=true", "kubernetesHosting.apiServerCidrs={198.18.0.1/32}");
+
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task Kubernetes_hosting_without_an_api_server_egress_is_refused()
+        => await AssertRefusedAsync("kubernetesHosting.apiServerCidrs is required", "--set-json=networkPolicy.otherRegionSiloCidrs=[]", "kubernetesHosting.enabled=true");
+
+    [Fact(Timeout = TestTimeouts.Processes)]
     public async Task Database_egress_without_peers_is_refused()
         => await AssertRefusedAsync("database.egressTo is required", "--set-json=database.egressTo=[]");
 

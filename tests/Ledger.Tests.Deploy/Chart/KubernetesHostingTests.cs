@@ -11,7 +11,7 @@ public sealed class KubernetesHostingTests
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task The_setting_the_chart_renders_with_kubernetes_hosting_on_adds_orleans_kubernetes_hosting_to_the_silo()
     {
-        var release = await RenderedRelease.RenderAsync(RegionRelease.A, "kubernetesHosting.enabled=true", "kubernetesHosting.apiServerCidrs={198.18.0.1/32}");
+        var release = await RenderedRelease.RenderAsync(RegionRelease.A, RegionRelease.KubernetesHostingAlone);
         var setting = SiloPodInvariants.Literal(release.SiloContainer, "Cluster__KubernetesHosting");
         Assert.Equal("true", setting);
 

@@ -15,7 +15,7 @@ public sealed class KubernetesSchemaTests
     {
         { "a", [] },
         { "b", [] },
-        { "a", ["kubernetesHosting.enabled=true", "kubernetesHosting.apiServerCidrs={198.18.0.1/32}"] },
+        { "a", RegionRelease.KubernetesHostingAlone },
         { "b", ["ingress.enabled=false", "shutdown.preStopSleepSeconds=0", "podAntiAffinity=required"] },
     };
 

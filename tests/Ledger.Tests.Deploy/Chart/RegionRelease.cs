@@ -13,6 +13,16 @@ public sealed record RegionRelease(string Region, string ValuesFile, bool RunsMi
     /// <summary>Region b (GCP): holds the synchronous standby.</summary>
     public static RegionRelease B { get; } = new("b", "values-gcp-region-b.yaml", RunsMigration: false, ["10.10.0.0/16"]);
 
+    /// <summary>
+    /// Region a rendered as a cluster inside one Kubernetes cluster (no other region's silos) with Kubernetes hosting on:
+    /// the chart refuses the hosting next to another region's silos.
+    /// </summary>
+    public static RegionRelease AAloneWithKubernetesHosting { get; } = A with { OtherRegionSiloCidrs = [] };
+
+    /// <summary>The <c>--set</c> values that render <see cref="AAloneWithKubernetesHosting"/> from region a's values file.</summary>
+    public static string[] KubernetesHostingAlone { get; } =
+        ["--set-json=networkPolicy.otherRegionSiloCidrs=[]", "kubernetesHosting.enabled=true", "kubernetesHosting.apiServerCidrs={198.18.0.1/32}"];
+
     /// <summary>The release of <paramref name="region"/> ("a" or "b": theories pass the name).</summary>
     public static RegionRelease Named(string region) => region switch
     {

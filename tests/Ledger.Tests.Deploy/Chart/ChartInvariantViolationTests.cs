@@ -122,11 +122,7 @@ public sealed class ChartInvariantViolationTests
 
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task A_migration_job_in_region_b_breaks_migration_only_in_primary_region()
-    {
-        var release = await RenderedRelease.RenderAsync(RegionRelease.B, "migration.enabled=true");
-
-        AssertOnly(Invariants.MigrationOnlyInPrimaryRegion, await SiloHostShutdown.ViolationsAsync(release, RegionRelease.B));
-    }
+        => await AssertRenderingBreaksOnlyAsync(Invariants.MigrationOnlyInPrimaryRegion, RegionRelease.B, "migration.enabled=true");
 
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task No_migration_job_in_region_a_breaks_migration_only_in_primary_region()
@@ -147,11 +143,7 @@ public sealed class ChartInvariantViolationTests
 
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task No_other_region_silo_addresses_break_network_policies()
-    {
-        var release = await RenderedRelease.RenderAsync(RegionRelease.A, "--set-json=networkPolicy.otherRegionSiloCidrs=[]");
-
-        AssertOnly(Invariants.NetworkPolicies, await SiloHostShutdown.ViolationsAsync(release, RegionRelease.A));
-    }
+        => await AssertRenderingBreaksOnlyAsync(Invariants.NetworkPolicies, RegionRelease.A, "--set-json=networkPolicy.otherRegionSiloCidrs=[]");
 
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task Egress_open_to_everyone_breaks_network_policies()
@@ -168,6 +160,10 @@ public sealed class ChartInvariantViolationTests
 
         AssertOnly(invariant, await SiloHostShutdown.ViolationsAsync(release, region));
     }
+
+    /// <summary>Renders the region with <paramref name="sets"/> and asserts that the checks report <paramref name="invariant"/> and only it.</summary>
+    private static async Task AssertRenderingBreaksOnlyAsync(string invariant, RegionRelease region, params string[] sets)
+        => AssertOnly(invariant, await SiloHostShutdown.ViolationsAsync(await RenderedRelease.RenderAsync(region, sets), region));
 
     private static void AssertOnly(string invariant, IReadOnlyList<Violation> violations)
     {

@@ -44,7 +44,7 @@ public sealed class KubernetesSchemaTests
     }
 
     [Fact(Timeout = TestTimeouts.Processes)]
-    public async Task The_kubernetes_models_validator_refuses_a_missing_required_field_and_a_wrong_type()
+    public async Task The_kubernetes_models_validator_refuses_a_missing_required_field_the_strict_parse_lets_through_and_a_wrong_type()
     {
         var yaml = await Helm.TemplateAsync(RegionRelease.A);
         var missingSelector = yaml.Replace("  selector:\n    matchLabels:\n      app.kubernetes.io/name: multicloud\n      app.kubernetes.io/instance: ledger\n      app.kubernetes.io/component: silo\n  strategy:", "  strategy:", StringComparison.Ordinal);
@@ -57,6 +57,8 @@ public sealed class KubernetesSchemaTests
 
         Assert.False(missingPassed, missingReport);
         Assert.Contains("invalid Deployment/ledger-multicloud: data/spec must have required property selector", missingReport, StringComparison.Ordinal);
+        // Why both validators run: the strict parse does not see a missing required field.
+        Assert.NotEmpty(KubernetesYaml.LoadAllFromString(missingSelector, strict: true));
         Assert.False(wrongPassed, wrongReport);
         Assert.Contains("replicas must be integer", wrongReport, StringComparison.Ordinal);
     }

@@ -37,6 +37,16 @@ public sealed class ClusterHostingOptions : IValidatableObject
     /// <summary>Silo name shown in membership and the dashboard; default: machine name and silo port.</summary>
     public string? SiloName { get; set; }
 
+    /// <summary>
+    /// Use Microsoft.Orleans.Hosting.Kubernetes (silo only; off by default). The silo then takes its name, address and
+    /// cluster ids from the pod's environment (<c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>,
+    /// <c>ORLEANS_SERVICE_ID</c>, <c>ORLEANS_CLUSTER_ID</c>), labels its pod and deletes the pods of silos declared
+    /// dead. It needs the Kubernetes API server and a role allowing that; membership stays in the configured table. Not
+    /// for a cluster spanning several Kubernetes clusters: at start-up its agent declares dead every Active silo that has
+    /// no pod in its own namespace (helm/multicloud refuses it next to another region's silos).
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
     /// <summary>The parsed <see cref="AdvertisedAddress"/> (a method: validation reads every property, and this one throws on a bad value).</summary>
     /// <exception cref="FormatException">The address is not an IP address (validation reports it first).</exception>
     public IPAddress ParseAdvertisedAddress() => IPAddress.Parse(AdvertisedAddress);

@@ -17,19 +17,25 @@ public static class HealthEndpoints
     /// <summary>Tag of the checks that decide whether this process's region holds the database primary now.</summary>
     public const string PrimaryRegionTag = "primary-region";
 
+    /// <summary>Liveness: the process answers HTTP (no check runs). Orchestrators restart a process that fails it.</summary>
+    public const string LivePath = "/health/live";
+
+    /// <summary>Readiness: every check tagged <see cref="ReadyTag"/> passes. Orchestrators route traffic only while it does.</summary>
+    public const string ReadyPath = "/health/ready";
+
     /// <summary>
-    /// Maps <c>/health/live</c> (the process answers HTTP; no check runs) and <c>/health/ready</c> (every check tagged
+    /// Maps <see cref="LivePath"/> (the process answers HTTP; no check runs) and <see cref="ReadyPath"/> (every check tagged
     /// <see cref="ReadyTag"/> passes: 200 when healthy, 503 otherwise). Both answer JSON.
     /// </summary>
     /// <returns>The same route builder.</returns>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions
         {
             Predicate = _ => false,
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).WithTags("Health");
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,

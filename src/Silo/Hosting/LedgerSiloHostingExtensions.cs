@@ -42,6 +42,7 @@ public static class LedgerSiloHostingExtensions
         // The dashboard's grain call filter is registered with the silo, so whether it exists is decided here; the same
         // key is validated with the rest of its section at start-up.
         var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).GetValue(nameof(DashboardOptions.Enabled), defaultValue: true);
+        var kubernetesHosting = builder.Configuration.GetSection(ClusterHostingOptions.SectionName).GetValue<bool>(nameof(ClusterHostingOptions.KubernetesHosting));
         builder.UseOrleans(silo =>
         {
             silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterHostingOptions>>((o, cluster) =>
@@ -80,6 +81,12 @@ public static class LedgerSiloHostingExtensions
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Membership"));
             silo.Configure<SiloMessagingOptions>(builder.Configuration.GetSection($"{ClusterHostingOptions.SectionName}:Messaging"));
             silo.AddLedgerGrains();
+            if (kubernetesHosting)
+            {
+                // After the endpoint and cluster options above: the pod's environment wins (helm/multicloud sets both).
+                silo.UseKubernetesHosting();
+            }
+
             if (dashboard)
             {
                 silo.AddDashboard();

@@ -47,6 +47,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     /// </summary>
     public TimeSpan BeforeSwitchover { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long <see cref="FaultKind.None"/> runs the workload with nothing injected. Default 10 min: long enough for
+    /// timers shortened towards their limits to show false failovers and false deaths on this machine.
+    /// </summary>
+    public TimeSpan QuietHold { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Workload after recovery before the clients stop. Default 10 s.</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -100,6 +106,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             StartClient(env, Region.B, "b", accountsFile, stopFile, clients);
             await Task.Delay(Warmup, cancellationToken);
 
+            var timelineBefore = await LeaderTimelineAsync(env);
             faultAt = Now();
             await env.InjectAsync(fault, cancellationToken);
             var landedAt = Now();
@@ -143,6 +150,11 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                         await FrontDoorEventAsync(env, Event, cancellationToken);
                     }
 
+                    break;
+                case FaultKind.None:
+                    await QuietAsync(env, Event, cancellationToken);
+                    healAt = Now();
+                    Event("quiet run over", mark: true);
                     break;
                 case FaultKind.KillSilo:
                     await Task.Delay(Hold / 2, cancellationToken);
@@ -198,6 +210,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             await supervisor;
 
             var records = clients.SelectMany(c => ReadLog(ClientLog(c))).ToList();
+            var promotions = await LeaderTimelineAsync(env) - timelineBefore;
             var leader = await env.SelfReportedLeaderAsync() ?? throw new InvalidOperationException("No leader at the end of the drill.");
             var check = await BankChecker.CheckAsync(records, accounts, InitialBalance * accounts.Length, leader, [.. env.Silos.Select(s => s.Api)], log, cancellationToken);
             var outside = fault switch
@@ -234,6 +247,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             {
                 Outage = timeline.Outage,
                 AcknowledgedInCutOffRegion = acknowledgedCutOff,
+                Promotions = promotions,
             };
             Event($"outage: {report.OutageVerdict}");
             failed = !report.Passed;
@@ -366,6 +380,41 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     }
 
     /// <summary>Logs which region the front door sends requests to now (nothing without a front door).</summary>
+    /// <summary>
+    /// Holds <see cref="FaultKind.None"/>'s quiet run, logging every change of the Patroni leader or of its timeline
+    /// as it happens (polled each second) and progress once a minute.
+    /// </summary>
+    private async Task QuietAsync(RegionsEnvironment env, Action<string, bool> log, CancellationToken cancellationToken)
+    {
+        var until = Now() + (long)QuietHold.TotalMilliseconds;
+        var nextProgress = Now() + 60_000;
+        var last = await env.ClusterAsync();
+        while (Now() < until)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var now = await env.ClusterAsync();
+            if (now?.Leader?.Name != last?.Leader?.Name || now?.Leader?.Timeline != last?.Leader?.Timeline)
+            {
+                log($"leader changed: {last?.Leader?.Name ?? "none"} (timeline {last?.Leader?.Timeline}) -> {now?.Leader?.Name ?? "none"} (timeline {now?.Leader?.Timeline})", true);
+                last = now;
+            }
+
+            if (Now() >= nextProgress)
+            {
+                log($"quiet run: {(until - Now()) / 1000} s left", false);
+                nextProgress += 60_000;
+            }
+        }
+    }
+
+    /// <summary>The leader's PostgreSQL timeline (each promotion adds one), waiting up to 60 s for a leader.</summary>
+    private static async Task<long> LeaderTimelineAsync(RegionsEnvironment env)
+    {
+        long? timeline = null;
+        await env.WaitUntilAsync("a leader with a timeline", TimeSpan.FromSeconds(60), async () => (timeline = (await env.ClusterAsync())?.Leader?.Timeline) is not null, CancellationToken.None);
+        return timeline!.Value;
+    }
+
     private static async Task FrontDoorEventAsync(RegionsEnvironment env, Action<string, bool> log, CancellationToken cancellationToken)
     {
         if (env.State.FrontDoor == FrontDoor.Proxy)

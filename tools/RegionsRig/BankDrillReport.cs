@@ -47,15 +47,27 @@ public sealed record BankDrillReport(
     public int? AcknowledgedInCutOffRegion { get; init; }
 
     /// <summary>
+    /// Promotions during the drill: the leader's PostgreSQL timeline at the end minus at the start (each promotion,
+    /// including a leader that lost its key and took it back, adds one). A lost region's failover and fail-back are
+    /// two; in a <see cref="FaultKind.None"/> run every one is a false failover.
+    /// </summary>
+    public long Promotions { get; init; }
+
+    /// <summary>
     /// True when every invariant held, a partitioned region acknowledged nothing while cut off, and either the fault caused an outage and the workload recovered, or it caused
-    /// none and is documented as harmless (<see cref="FaultExpectations.ExpectsOutage"/>). A fault that should have
+    /// none and is documented as harmless (<see cref="FaultExpectations.ExpectsOutage"/>). A quiet run
+    /// (<see cref="FaultKind.None"/>) passes only with no failed request, no promotion and no silo declared dead. A fault that should have
     /// caused an outage and did not fails the drill: it did not land where it mattered.
     /// </summary>
     public bool Passed => Check.Violations.Count == 0 && AcknowledgedInCutOffRegion is null or 0
-        && (Outage ? RtoSeconds is not null : !FaultExpectations.ExpectsOutage(Fault));
+        && (Fault == FaultKind.None
+            ? !Outage && Promotions == 0 && FalseDeaths.Count == 0
+            : Outage ? RtoSeconds is not null : !FaultExpectations.ExpectsOutage(Fault));
 
     /// <summary>One line on the outage: the RTO, "no outage (harmless)", or why the drill failed on it.</summary>
-    public string OutageVerdict => Outage
+    public string OutageVerdict => Fault == FaultKind.None
+        ? Outage ? "OUTAGE in a run without faults" : "no outage (no fault)"
+        : Outage
         ? RtoSeconds is { } rto ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"RTO {rto:0.0} s") : "never recovered"
         : FaultExpectations.ExpectsOutage(Fault) ? $"NO OUTAGE: no request failed after {Fault}, which must cause one; the fault did not land where it mattered" : "no outage (documented as harmless)";
 }

@@ -24,6 +24,7 @@ public static class BankDrillSummary
         text.AppendLine(CultureInfo.InvariantCulture, $"  refused transfers applied: {reports.Sum(r => r.Check.FailedApplied)}; keys applied twice: {reports.Sum(r => r.Check.KeysAppliedTwice)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  unknown outcomes: {reports.Sum(r => r.Check.Unknown)} ({reports.Sum(r => r.Check.UnknownApplied)} applied)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  reads: {reports.Sum(r => r.Check.Reads)} ({reports.Sum(r => r.Check.ReadsBackwards)} backwards); ETag conflicts: {reports.Sum(r => r.EtagConflicts)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  promotions (timeline changes): {string.Join(", ", reports.Select(r => r.Promotions))}; failed transfer attempts: {string.Join(", ", reports.Select(r => r.FailedAttempts))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  silos declared dead that the fault did not target: {reports.Sum(r => r.FalseDeaths.Count)}; peak silo RSS: {reports.SelectMany(r => r.SiloPeakRssBytes.Values).DefaultIfEmpty().Max() / (1024 * 1024)} MiB");
         foreach (var violation in reports.SelectMany(r => r.Check.Violations).Take(20))
         {

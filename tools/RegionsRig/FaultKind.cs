@@ -3,6 +3,12 @@ namespace MultiCloud.RegionsRig;
 /// <summary>The database-level faults the environment can inject, each with its heal.</summary>
 public enum FaultKind
 {
+    /// <summary>
+    /// No fault: the workload runs for the drill's hold with nothing injected (bank drills only). Counts what a fault-free
+    /// run costs at the chosen timers: promotions (false failovers), silos declared dead, failed requests; each must be 0.
+    /// </summary>
+    None,
+
     /// <summary>Kill every process of region A (PostgreSQL, Patroni, its etcd member, relay, clients) with SIGKILL; its interfaces stay up, so peers see resets. Heal: restart region A, which rejoins as a standby.</summary>
     KillRegionA,
 

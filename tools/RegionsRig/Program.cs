@@ -11,7 +11,9 @@ var latency = new Option<double>("--latency-ms") { Description = "Inter-region r
 var ttl = new Option<int>("--patroni-ttl") { Description = "Patroni ttl (s): how long the leader key lives unrenewed; loop_wait + 2 x retry_timeout must not exceed it", DefaultValueFactory = _ => new RigOptions().PatroniTtl, Recursive = true };
 var loopWait = new Option<int>("--patroni-loop-wait") { Description = "Patroni loop_wait (s)", DefaultValueFactory = _ => new RigOptions().PatroniLoopWait, Recursive = true };
 var retryTimeout = new Option<int>("--patroni-retry-timeout") { Description = "Patroni retry_timeout (s)", DefaultValueFactory = _ => new RigOptions().PatroniRetryTimeout, Recursive = true };
-var root = new RootCommand("Two regions and a witness on one machine: namespaces, delay relay, etcd, Patroni and PostgreSQL; faults; checker.") { prefix, latency, ttl, loopWait, retryTimeout };
+var haproxyCheck = new Option<int>("--haproxy-check-ms") { Description = "How often each region's HAProxy asks each Patroni whether it leads (ms); down after 2 misses", DefaultValueFactory = _ => (int)new RigOptions().HAProxyCheckInterval.TotalMilliseconds, Recursive = true };
+var frontDoorCheck = new Option<int>("--front-door-check-ms") { Description = "How often the front door's proxies check the silos' health endpoints (ms); down after 2 misses", DefaultValueFactory = _ => (int)new RigOptions().FrontDoorCheckInterval.TotalMilliseconds, Recursive = true };
+var root = new RootCommand("Two regions and a witness on one machine: namespaces, delay relay, etcd, Patroni and PostgreSQL; faults; checker.") { prefix, latency, ttl, loopWait, retryTimeout, haproxyCheck, frontDoorCheck };
 RigOptions Options(ParseResult parse) => new()
 {
     Prefix = parse.GetValue(prefix)!,
@@ -19,6 +21,8 @@ RigOptions Options(ParseResult parse) => new()
     PatroniTtl = parse.GetValue(ttl),
     PatroniLoopWait = parse.GetValue(loopWait),
     PatroniRetryTimeout = parse.GetValue(retryTimeout),
+    HAProxyCheckInterval = TimeSpan.FromMilliseconds(parse.GetValue(haproxyCheck)),
+    FrontDoorCheckInterval = TimeSpan.FromMilliseconds(parse.GetValue(frontDoorCheck)),
 };
 static void Log(string line) => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
 
@@ -188,8 +192,9 @@ bankClient.SetAction(async (parse, ct) =>
 var bankKind = new Argument<FaultKind>("fault");
 var plot = new Option<string?>("--plot") { Description = "Write the last run's timeline (PNG) here" };
 var bankSilos = new Option<int>("--silos") { Description = "Silos per region", DefaultValueFactory = _ => 2 };
-var bankDrill = new Command("bank-drill", "Silos in both regions, the bank workload, one fault; check, RTO, timeline; repeat --runs times and print medians")
-    { bankKind, runs, report, plot, bankSilos, siloDll, topology, route, frontDoor, siloArg };
+var quietHold = new Option<double>("--quiet-minutes") { Description = "How long fault None runs the workload with nothing injected (minutes)", DefaultValueFactory = _ => 10 };
+var bankDrill = new Command("bank-drill", "Silos in both regions, the bank workload, one fault (None: a quiet run counting false failovers); check, RTO, timeline; repeat --runs times and print medians")
+    { bankKind, runs, report, plot, bankSilos, siloDll, topology, route, frontDoor, siloArg, quietHold };
 bankDrill.SetAction(async (parse, ct) =>
 {
     var siloOptions = RigSiloOptionsOf(parse) with { PerRegion = parse.GetValue(bankSilos) };
@@ -197,7 +202,7 @@ bankDrill.SetAction(async (parse, ct) =>
     for (var i = 1; i <= parse.GetValue(runs); i++)
     {
         Log($"run {i} of {parse.GetValue(runs)}");
-        reports.Add(await new BankDrill(Options(parse), siloOptions, Log) { KeepLogs = true }.RunAsync(parse.GetValue(bankKind), parse.GetValue(plot), ct));
+        reports.Add(await new BankDrill(Options(parse), siloOptions, Log) { KeepLogs = true, QuietHold = TimeSpan.FromMinutes(parse.GetValue(quietHold)) }.RunAsync(parse.GetValue(bankKind), parse.GetValue(plot), ct));
         Console.WriteLine(JsonSerializer.Serialize(reports[^1], json));
         if (parse.GetValue(report) is { } path)
         {

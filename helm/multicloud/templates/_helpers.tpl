@@ -33,6 +33,15 @@ app.kubernetes.io/component: silo
 {{- printf "%s@%s" $repository $digest -}}
 {{- end -}}
 
+{{/* The Orleans cluster id: shared by both regions (oneCluster), or one per region (clusterPerRegion). */}}
+{{- define "multicloud.clusterId" -}}
+{{- if eq .Values.cluster.topology "clusterPerRegion" -}}
+{{- printf "%s-%s" .Values.cluster.clusterId (include "multicloud.region" .) -}}
+{{- else -}}
+{{- .Values.cluster.clusterId -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "multicloud.region" -}}
 {{- required "region is required: a or b (Regions:Region)" .Values.region -}}
 {{- end -}}
@@ -48,7 +57,11 @@ before any ordinary object of the release exists.
 - name: Regions__Region
   value: {{ include "multicloud.region" . | quote }}
 - name: Cluster__ClusterId
-  value: {{ .Values.cluster.clusterId | quote }}
+  value: {{ include "multicloud.clusterId" . | quote }}
+{{- if eq .Values.cluster.topology "clusterPerRegion" }}
+- name: Regions__ServeOnlyInPrimaryRegion
+  value: "true"
+{{- end }}
 - name: Cluster__ServiceId
   value: {{ .Values.cluster.serviceId | quote }}
 - name: DATABASE_CREDENTIALS

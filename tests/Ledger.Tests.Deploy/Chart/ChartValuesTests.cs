@@ -62,6 +62,41 @@ public sealed class ChartValuesTests
         Assert.Equal("198.18.0.10", SiloPodInvariants.Literal(release.SiloContainer, "Cluster__AdvertisedAddress"));
     }
 
+    [Theory(Timeout = TestTimeouts.Processes)]
+    [InlineData("a")]
+    [InlineData("b")]
+    public async Task By_default_both_regions_join_one_cluster_and_serve_wherever_the_primary_is(string name)
+    {
+        var release = await RenderedRelease.RenderAsync(RegionRelease.Named(name));
+
+        Assert.Equal("multicloud", SiloPodInvariants.Literal(release.SiloContainer, "Cluster__ClusterId"));
+        Assert.DoesNotContain(release.SiloContainer.Env, e => e.Name == "Regions__ServeOnlyInPrimaryRegion");
+    }
+
+    [Theory(Timeout = TestTimeouts.Processes)]
+    [InlineData("a")]
+    [InlineData("b")]
+    public async Task Cluster_per_region_gives_each_region_its_own_cluster_serving_only_while_it_holds_the_primary(string name)
+    {
+        var release = await RenderedRelease.RenderAsync(RegionRelease.Named(name), "cluster.topology=clusterPerRegion", "--set-json=networkPolicy.otherRegionSiloCidrs=[]");
+
+        Assert.Equal($"multicloud-{name}", SiloPodInvariants.Literal(release.SiloContainer, "Cluster__ClusterId"));
+        Assert.Equal("true", SiloPodInvariants.Literal(release.SiloContainer, "Regions__ServeOnlyInPrimaryRegion"));
+        Assert.Equal($"multicloud-{name}", SiloPodInvariants.Literal(release.Migration?.Spec.Template.Spec.Containers.Single() ?? release.SiloContainer, "Cluster__ClusterId"));
+        // No silo or gateway port is open to, or reached in, the other region.
+        Assert.DoesNotContain(release.All<k8s.Models.V1NetworkPolicy>(), p =>
+            (p.Spec.Ingress ?? []).Any(r => (r.FromProperty ?? []).Any(f => f.IpBlock is not null))
+            || (p.Spec.Egress ?? []).Any(r => (r.To ?? []).Any(t => t.IpBlock is not null)));
+    }
+
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task Cluster_per_region_next_to_other_region_silo_ranges_is_refused()
+        => await AssertRefusedAsync("otherRegionSiloCidrs with cluster.topology clusterPerRegion is refused", "cluster.topology=clusterPerRegion");
+
+    [Fact(Timeout = TestTimeouts.Processes)]
+    public async Task An_unknown_topology_is_refused()
+        => await AssertRefusedAsync("/cluster/topology", "cluster.topology=clusterPerZone");
+
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task Kubernetes_hosting_next_to_another_regions_silos_is_refused()
         => await AssertRefusedAsync("each region would evict the other's silos", "kubernetesHosting.enabled=true", "kubernetesHosting.apiServerCidrs={198.18.0.1/32}");

@@ -6,7 +6,9 @@ namespace MultiCloud.Tests.Chart;
 
 /// <summary>
 /// Checks helm/argocd/applicationset.yaml: one Application per region, each with that region's values file (whose
-/// region key agrees), the chart's path, the release name the tests render and a digest-shaped image.digest.
+/// region key agrees), the chart's path, the release name the tests render and a digest-shaped image.digest; the
+/// region that runs the migration (its values file's <c>migration.enabled</c>, the element's <c>runsMigration</c>)
+/// syncs first and the other after it (RollingSync steps on the <c>multicloud.ledger/runs-migration</c> label).
 /// </summary>
 public static partial class ApplicationSetCheck
 {
@@ -49,6 +51,15 @@ public static partial class ApplicationSetCheck
                 problems.Add($"region {region}: {Path.GetFileName(valuesFile)} sets region {(string?)Load(valuesFile)["region"]}");
             }
 
+            else
+            {
+                var migration = (string?)Load(valuesFile)["migration"]?["enabled"] ?? "true";
+                if (!string.Equals((string?)element?["runsMigration"], migration, StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"region {region}: runsMigration is {(string?)element?["runsMigration"] ?? "unset"} but {Path.GetFileName(valuesFile)} has migration.enabled {migration}");
+                }
+            }
+
             if (string.IsNullOrEmpty((string?)element?["cluster"]))
             {
                 problems.Add($"region {region}: no destination cluster");
@@ -73,12 +84,35 @@ public static partial class ApplicationSetCheck
             problems.Add("no image.digest parameter of the form sha256:<64 hex>");
         }
 
+        if (elements.Count(e => (string?)e?["runsMigration"] == "true") != 1)
+        {
+            problems.Add("not exactly one region runs the migration");
+        }
+
+        var strategy = applicationSet["spec"]?["strategy"];
+        var steps = strategy?["rollingSync"]?["steps"]?.AsArray().Select(StepSelects).ToList() ?? [];
+        if ((string?)strategy?["type"] != "RollingSync" || !steps.SequenceEqual(["true", "false"])
+            || (string?)applicationSet["spec"]?["template"]?["metadata"]?["labels"]?[RunsMigrationLabel] != "{{ .runsMigration }}")
+        {
+            problems.Add($"the region that runs the migration does not sync first: strategy {(string?)strategy?["type"] ?? "none"}, steps selecting {RunsMigrationLabel} [{string.Join(", ", steps)}], not [true, false] on the element's runsMigration");
+        }
+
         if ((string?)applicationSet["spec"]?["template"]?["spec"]?["destination"]?["name"] != "{{ .cluster }}")
         {
             problems.Add("the destination is not the element's cluster");
         }
 
         return problems;
+    }
+
+    private const string RunsMigrationLabel = "multicloud.ledger/runs-migration";
+
+    /// <summary>The one value a RollingSync step selects on the runs-migration label (In, one value), else "?".</summary>
+    private static string StepSelects(JsonNode? step)
+    {
+        var expressions = step?["matchExpressions"]?.AsArray() ?? [];
+        return expressions.Count == 1 && (string?)expressions[0]?["key"] == RunsMigrationLabel && (string?)expressions[0]?["operator"] == "In"
+            && expressions[0]?["values"]?.AsArray() is [var only] ? (string?)only ?? "?" : "?";
     }
 
     [GeneratedRegex("^sha256:[0-9a-f]{64}$")]

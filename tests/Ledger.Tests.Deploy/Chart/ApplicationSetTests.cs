@@ -23,8 +23,39 @@ public sealed class ApplicationSetTests
 
         var problems = ApplicationSetCheck.Problems(applicationSet);
 
+        Assert.Equal(2, problems.Count(p => p.Contains("sets region", StringComparison.Ordinal)));
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Regions_synced_together_or_the_standby_region_first_are_found()
+    {
+        var applicationSet = ApplicationSetCheck.Load(ApplicationSetCheck.FilePath);
+        var steps = applicationSet["spec"]!["strategy"]!["rollingSync"]!["steps"]!.AsArray();
+        var first = steps[0]!.DeepClone();
+        steps[0] = steps[1]!.DeepClone();
+        steps[1] = first;
+        var reversed = ApplicationSetCheck.Problems(applicationSet);
+        applicationSet["spec"]!.AsObject().Remove("strategy");
+        var none = ApplicationSetCheck.Problems(applicationSet);
+
+        Assert.StartsWith("the region that runs the migration does not sync first", Assert.Single(reversed), StringComparison.Ordinal);
+        Assert.Contains("strategy none", Assert.Single(none), StringComparison.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_runs_migration_flag_unlike_the_values_file_is_found()
+    {
+        var applicationSet = ApplicationSetCheck.Load(ApplicationSetCheck.FilePath);
+        var elements = applicationSet["spec"]!["generators"]![0]!["list"]!["elements"]!.AsArray();
+        elements[0]!["runsMigration"] = "false";
+        elements[1]!["runsMigration"] = "true";
+
+        var problems = ApplicationSetCheck.Problems(applicationSet);
+
         Assert.Equal(2, problems.Count);
-        Assert.All(problems, p => Assert.Contains("sets region", p, StringComparison.Ordinal));
+        Assert.All(problems, p => Assert.Contains("but values-", p, StringComparison.Ordinal));
         return Task.CompletedTask;
     }
 

@@ -17,7 +17,8 @@ namespace MultiCloud.Tests.KubePlay;
 /// and runs next to a PostgreSQL pod on an internal podman network of its own (a free 198.19.x.0/24: no default route,
 /// no NAT out of the host). The migration Job's pod runs first and must exit 0 (a pod that fails is replaced, at most
 /// the Job's backoffLimit times, as the Job controller does); then one kube play of the rest of the
-/// release starts two silo pods, which must form one cluster in the membership table and serve the API: two accounts
+/// release starts two silo pods, which must run with the chart's securityContext, form one cluster in the membership
+/// table and serve the API: two accounts
 /// opened, a deposit and a transfer through silo 1, the transfer and both balances read back through silo 2. Then every
 /// pod, container, volume, Secret and network of the run (and podman's pause image, if the run made it) is removed and
 /// <c>net.ipv4.ip_forward</c> and the NETAVARK chains put back, pass or fail; on a pass the test checks that nothing is
@@ -100,9 +101,10 @@ public sealed class KubePlayTests
             {
                 var container = $"{silos[i]}-{ContainerName(release.Silos[i])}";
                 Assert.Equal(siloAddresses[i], await PodmanNetwork.AddressOfAsync(container, run.Network));
+                await SecurityContextIsAppliedAsync(container, release.Silos[i]);
                 clients.Add(new LedgerApiClient(siloAddresses[i], port));
                 await SiloReadiness.WaitUntilReadyAsync(clients[i].Http, container, StartupBudget(release.Silos[i]), restartedOnExit: true);
-                Say($"{silos[i]} ready at {siloAddresses[i]}:{port}");
+                Say($"{silos[i]} ready at {siloAddresses[i]}:{port} ({(await Podman.RunAsync("inspect", "--format", "{{.RestartCount}}", container)).Trim()} restarts)");
             }
 
             await SchemaIsAppliedAsync(database);
@@ -143,6 +145,18 @@ public sealed class KubePlayTests
     {
         var probe = silo.PodSpec().Containers().Single()["startupProbe"]!;
         return TimeSpan.FromSeconds((int)probe["periodSeconds"]! * (int)probe["failureThreshold"]!);
+    }
+
+    /// <summary>
+    /// The chart's container securityContext reached the container through kube play: its user and group, a read-only
+    /// root filesystem, no capabilities left.
+    /// </summary>
+    private static async Task SecurityContextIsAppliedAsync(string container, JsonObject silo)
+    {
+        var context = silo.PodSpec().Containers().Single()["securityContext"]!;
+        Assert.Equal(("ALL", true), ((string?)context["capabilities"]!["drop"]![0], (bool)context["readOnlyRootFilesystem"]!));
+        var expected = $"{context["runAsUser"]}:{context["runAsGroup"]} true 0";
+        Assert.Equal(expected, (await Podman.RunAsync("inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{len .EffectiveCaps}}", container)).Trim());
     }
 
     /// <summary>The literal value of an environment variable of the workload's one container.</summary>

@@ -18,11 +18,11 @@ public static class SiloReadiness
     public static async Task WaitUntilReadyAsync(HttpClient http, string container, TimeSpan within, bool restartedOnExit = false)
     {
         var clock = Stopwatch.StartNew();
-        var stateRead = TimeSpan.MinValue;
+        TimeSpan? stateRead = null;
         var last = "no answer";
         while (clock.Elapsed < within)
         {
-            if (!restartedOnExit && clock.Elapsed - stateRead >= StateCheckEvery)
+            if (!restartedOnExit && (stateRead is null || clock.Elapsed - stateRead >= StateCheckEvery))
             {
                 stateRead = clock.Elapsed;
                 if ((await Podman.RunAsync("inspect", "--format", "{{.State.Running}}", container)).Trim() != "true")

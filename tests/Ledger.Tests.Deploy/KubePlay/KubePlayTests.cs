@@ -104,7 +104,7 @@ public sealed class KubePlayTests
                 await SecurityContextIsAppliedAsync(container, release.Silos[i]);
                 clients.Add(new LedgerApiClient(siloAddresses[i], port));
                 await SiloReadiness.WaitUntilReadyAsync(clients[i].Http, container, StartupBudget(release.Silos[i]), restartedOnExit: true);
-                Say($"{silos[i]} ready at {siloAddresses[i]}:{port} ({(await Podman.RunAsync("inspect", "--format", "{{.RestartCount}}", container)).Trim()} restarts)");
+                Say($"{silos[i]} ready at {siloAddresses[i]}:{port}{await RestartsAsync(container)}");
             }
 
             await SchemaIsAppliedAsync(database);
@@ -145,6 +145,15 @@ public sealed class KubePlayTests
     {
         var probe = silo.PodSpec().Containers().Single()["startupProbe"]!;
         return TimeSpan.FromSeconds((int)probe["periodSeconds"]! * (int)probe["failureThreshold"]!);
+    }
+
+    /// <summary>How often the container was restarted before it was ready, and why (the exits' unhandled exceptions).</summary>
+    private static async Task<string> RestartsAsync(string container)
+    {
+        var restarts = (await Podman.RunAsync("inspect", "--format", "{{.RestartCount}}", container)).Trim();
+        var reasons = (await Podman.RunAsync("logs", container)).Split('\n')
+            .Where(line => line.StartsWith("Unhandled exception", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal);
+        return restarts == "0" ? "" : $" after {restarts} restarts: {string.Join(" | ", reasons)}";
     }
 
     /// <summary>

@@ -115,8 +115,16 @@ public sealed class KubePlayRun
             await Try($"image {image}", () => Podman.RunAsync("rmi", image[(image.LastIndexOf(' ') + 1)..]));
         }
 
-        failures.AddRange(await _netavark.RestoreAsync());
-        Directory.Delete(_directory, recursive: true);
+        await Try("ip_forward and NETAVARK chains", async () => failures.AddRange(await _netavark.RestoreAsync()));
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException exception)
+        {
+            failures.Add($"directory {_directory}: {exception.Message}");
+        }
+
         return failures;
     }
 

@@ -42,6 +42,9 @@ public sealed class KubePlayTests
     private static readonly TimeSpan PostgresWithin = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan MigrationWithin = TimeSpan.FromSeconds(120);
 
+    /// <summary>What every wait together may take: the rest of the test's timeout is left for the removal.</summary>
+    private static readonly TimeSpan WaitsWithin = TimeSpan.FromMilliseconds(TestTimeouts.Processes) - TimeSpan.FromSeconds(60);
+
     [Fact(Timeout = TestTimeouts.Processes)]
     public async Task The_charts_own_pods_migrate_form_one_cluster_and_serve_a_transfer_read_back_through_the_other_silo()
     {
@@ -66,6 +69,7 @@ public sealed class KubePlayTests
     {
         var clock = Stopwatch.StartNew();
         void Say(string what) => TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:F1} s] {what}"));
+        TimeSpan Within(TimeSpan wait) => wait < WaitsWithin - clock.Elapsed ? wait : WaitsWithin - clock.Elapsed;
 
         await run.CreateNetworkAsync();
         var postgresAddress = $"{run.Subnet}.2";
@@ -83,13 +87,13 @@ public sealed class KubePlayTests
         await run.PlayAsync("postgres.yaml", [PostgresPod.Manifest(postgresPod, run.SecretName)], postgresAddress);
         await PodmanNetwork.AssertRoutedThroughBridgeAsync(postgresAddress, run.Network);
         var database = PostgresPod.ConnectionString(postgresAddress, password);
-        await PostgresPod.WaitUntilAcceptingAsync(database, $"{postgresPod}-postgres", PostgresWithin);
+        await PostgresPod.WaitUntilAcceptingAsync(database, $"{postgresPod}-postgres", Within(PostgresWithin));
         Say($"PostgreSQL takes connections at {postgresAddress}:{PostgresPod.Port}");
 
         var rendered = Manifests.Parse(await Helm.TemplateAsync(run.Prefix, RegionRelease.A, await ValuesAsync(postgresAddress, run.SecretName)));
         var release = KubePlayRelease.From(rendered, siloAddresses, (name, key) => name == run.SecretName ? secret.GetValueOrDefault(key) : null);
 
-        await MigrateAsync(run, release, migrationAddress, Say);
+        await MigrateAsync(run, release, migrationAddress, Say, Within);
 
         await run.PlayAsync("silos.yaml", release.SiloPlay, siloAddresses);
         var silos = release.Silos.Select(KubePlayTransformations.PodName).ToList();
@@ -103,7 +107,7 @@ public sealed class KubePlayTests
                 Assert.Equal(siloAddresses[i], await PodmanNetwork.AddressOfAsync(container, run.Network));
                 await SecurityContextIsAppliedAsync(container, release.Silos[i]);
                 clients.Add(new LedgerApiClient(siloAddresses[i], port));
-                await SiloReadiness.WaitUntilReadyAsync(clients[i].Http, container, StartupBudget(release.Silos[i]), restartedOnExit: true);
+                await SiloReadiness.WaitUntilReadyAsync(clients[i].Http, container, Within(StartupBudget(release.Silos[i])), restartedOnExit: true);
                 Say($"{silos[i]} ready at {siloAddresses[i]}:{port}{await RestartsAsync(container)}");
             }
 
@@ -180,14 +184,14 @@ public sealed class KubePlayTests
     /// replaced by a new one (the failed pod removed first, its logs in the test's output), at most the Job's
     /// backoffLimit times, as the Job controller does; then the test fails with the last pod's logs.
     /// </summary>
-    private static async Task MigrateAsync(KubePlayRun run, KubePlayRelease release, string address, Action<string> say)
+    private static async Task MigrateAsync(KubePlayRun run, KubePlayRelease release, string address, Action<string> say, Func<TimeSpan, TimeSpan> within)
     {
         var pod = KubePlayTransformations.PodName(release.Migration);
         var container = $"{pod}-{ContainerName(release.Migration)}";
         for (var failures = 0; ; failures++)
         {
             await run.PlayAsync("migration.yaml", [release.Migration], address);
-            var (exitCode, logs) = await WaitForExitAsync(container, MigrationWithin);
+            var (exitCode, logs) = await WaitForExitAsync(container, within(MigrationWithin));
             if (exitCode == "0")
             {
                 say($"{container} exited 0 ({failures} failed pods before)");

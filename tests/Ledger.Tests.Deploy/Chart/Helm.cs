@@ -15,8 +15,15 @@ public static class Helm
     /// <param name="region">The region's values file.</param>
     /// <param name="sets"><c>--set</c> values after the digest (a later one wins); an item starting with <c>--</c> (such as <c>--set-json=key=[]</c>) is passed as it is.</param>
     /// <exception cref="InvalidOperationException">helm refused the values or the templates failed (its message included).</exception>
-    public static async Task<string> TemplateAsync(RegionRelease region, params string[] sets)
-        => await RunAsync(["template", ReleaseName, DeployTools.ChartDirectory, "--namespace", "multicloud", .. Values(region, sets)]);
+    public static Task<string> TemplateAsync(RegionRelease region, params string[] sets) => TemplateAsync(ReleaseName, region, sets);
+
+    /// <summary><c>helm template</c> under another release name (every object's name starts with it).</summary>
+    /// <param name="releaseName">The release name.</param>
+    /// <param name="region">The region's values file.</param>
+    /// <param name="sets"><c>--set</c> values after the digest, as for <see cref="TemplateAsync(RegionRelease, string[])"/>.</param>
+    /// <exception cref="InvalidOperationException">helm refused the values or the templates failed (its message included).</exception>
+    public static async Task<string> TemplateAsync(string releaseName, RegionRelease region, params string[] sets)
+        => await RunAsync(["template", releaseName, DeployTools.ChartDirectory, "--namespace", "multicloud", .. Values(region, sets)]);
 
     /// <summary><c>helm lint --strict</c>.</summary>
     /// <exception cref="InvalidOperationException">The chart failed the lint (helm's output included).</exception>

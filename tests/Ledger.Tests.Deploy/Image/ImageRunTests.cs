@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -39,16 +38,16 @@ public sealed class ImageRunTests
         IReadOnlyList<string> notRestored;
         try
         {
-            await CreateNetworkAsync(network);
+            await PodmanNetwork.CreateInternalAsync(network);
             // The group too: `--user 10001` alone replaces the image's USER 10001:10001 and runs with gid 0 (podman).
             await Podman.RunAsync(
                 "run", "--detach", "--name", container, "--network", network,
                 "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp",
                 "--user", "10001:10001", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", Podman.Image);
 
-            var address = await AddressOnTheBridgeAsync(container, network);
+            var address = await PodmanNetwork.AddressOfAsync(container, network);
             using var http = new HttpClient { BaseAddress = new Uri($"http://{address}:8080"), Timeout = TimeSpan.FromSeconds(5) };
-            await WaitUntilReadyAsync(http, container);
+            await SiloReadiness.WaitUntilReadyAsync(http, container, ReadyWithin);
             await OpensAndReadsAnAccountAsync(http);
             await RunsAsUid10001WithoutPrivilegesAsync(container);
             await RootFilesystemIsReadOnlyAsync(container);
@@ -56,78 +55,13 @@ public sealed class ImageRunTests
         finally
         {
             await Podman.RunAsync("rm", "--force", "--ignore", "--time", "0", container);
-            try
-            {
-                await Podman.RunAsync("network", "rm", "--force", network);
-            }
-            catch (InvalidOperationException)
-            {
-                // Not created (the test failed before): the check below finds any leftover by the run's prefix.
-            }
-
+            await PodmanNetwork.RemoveAsync(network);
             notRestored = await state.RestoreAsync();
         }
 
         Assert.Empty(notRestored);
         Assert.Equal("", (await Podman.RunAsync("ps", "--all", "--filter", $"name={prefix}", "--format", "{{.Names}}")).Trim());
         Assert.Equal("", (await Podman.RunAsync("network", "ls", "--filter", $"name={prefix}", "--format", "{{.Name}}")).Trim());
-    }
-
-    /// <summary>An internal network (no default route, no NAT out of the host) on a free 198.19.x.0/24.</summary>
-    private static async Task CreateNetworkAsync(string network)
-    {
-        var inUse = await Podman.RunAsync("network", "ls", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}");
-        var third = Enumerable.Range(100, 150).Where(x => !inUse.Contains($"198.19.{x}.0/24", StringComparison.Ordinal)).OrderBy(_ => Random.Shared.Next()).First();
-        await Podman.RunAsync("network", "create", "--internal", "--subnet", $"198.19.{third}.0/24", network);
-    }
-
-    /// <summary>The container's address, after checking that the host reaches it through the network's own bridge.</summary>
-    private static async Task<string> AddressOnTheBridgeAsync(string container, string network)
-    {
-        var address = (await Podman.RunAsync("inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", container)).Trim();
-        Assert.StartsWith("198.19.", address, StringComparison.Ordinal);
-        var bridge = (await Podman.RunAsync("network", "inspect", "--format", "{{.NetworkInterface}}", network)).Trim();
-        var route = await ProcessRunner.RunAsync("ip", ["route", "get", address]);
-        Assert.Contains($" dev {bridge} ", route, StringComparison.Ordinal);
-        return address;
-    }
-
-    /// <summary>Polls /health/ready until it answers 200; fails at once with the logs if the container stops.</summary>
-    private static async Task WaitUntilReadyAsync(HttpClient http, string container)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = "no answer";
-        while (clock.Elapsed < ReadyWithin)
-        {
-            var running = (await Podman.RunAsync("inspect", "--format", "{{.State.Running}}", container)).Trim();
-            if (running != "true")
-            {
-                Assert.Fail($"the container stopped before it was ready:\n{await Podman.RunAsync("logs", container)}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}";
-            }
-            catch (HttpRequestException exception)
-            {
-                last = exception.Message;
-            }
-            catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-            {
-                last = "no answer within 5 s";
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"/health/ready did not answer 200 within {ReadyWithin.TotalSeconds} s (last: {last}):\n{await Podman.RunAsync("logs", container)}");
     }
 
     private static async Task OpensAndReadsAnAccountAsync(HttpClient http)

@@ -45,8 +45,9 @@ public static class Podman
         }
     }
 
-    /// <summary>A name prefix unique to this run, so that a crashed run's leftovers can be found (<c>mcimg-</c>...).</summary>
-    public static string UniquePrefix() => $"mcimg-{Guid.NewGuid():N}"[..14];
+    /// <summary>A name prefix unique to this run, so that a crashed run's leftovers can be found (<c>mcimg-</c>... by default).</summary>
+    /// <param name="kind">The prefix's first part, naming the kind of test.</param>
+    public static string UniquePrefix(string kind = "mcimg") => $"{kind}-{Guid.NewGuid():N}"[..(kind.Length + 9)];
 
     private static string FindInCheckout(string relative)
     {

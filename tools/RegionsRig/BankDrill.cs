@@ -90,6 +90,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
         var failed = true;
         var peakRss = new Dictionary<string, long>(StringComparer.Ordinal);
         var falseDeaths = new List<string>();
+        var declaredDead = new List<string>();
         using var sampling = new CancellationTokenSource();
         using var supervising = new CancellationTokenSource();
         var sampler = Task.CompletedTask;
@@ -179,6 +180,11 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             supervisor = env.SuperviseSilosAsync(silo =>
             {
                 Event($"{silo} had exited (declared dead); restarted as a new silo");
+                lock (declaredDead)
+                {
+                    declaredDead.Add(silo);
+                }
+
                 if (!Targeted(fault, silo, env.FaultedSilo))
                 {
                     lock (falseDeaths)
@@ -248,6 +254,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                 Outage = timeline.Outage,
                 AcknowledgedInCutOffRegion = acknowledgedCutOff,
                 Promotions = promotions,
+                DeclaredDead = [.. declaredDead],
             };
             Event($"outage: {report.OutageVerdict}");
             failed = !report.Passed;

@@ -8,7 +8,8 @@ public static class FaultExpectations
     /// harmless (docs/failover.md): a frozen postmaster (running backends keep serving the open connections, and
     /// Patroni's checks use their own) and a lost witness etcd member (two of three members keep quorum). A drill of
     /// any other fault that sees no failure reports "no outage" and fails: its fault did not land where it mattered.
-    /// <see cref="FaultKind.None"/> expects none either (it must cause none: <see cref="BankDrillReport.Passed"/>).
+    /// <see cref="FaultKind.None"/> expects none either (it must cause none: <see cref="BankDrillReport.Passed"/>), and
+    /// <see cref="FaultKind.PartitionSilos"/> is proven by silos declared dead instead (<see cref="BankDrillReport.Passed"/>).
     /// </summary>
     public static bool ExpectsOutage(FaultKind fault) => fault is not (FaultKind.None or FaultKind.FreezePrimaryPostmaster or FaultKind.StopEtcdMember);
 }

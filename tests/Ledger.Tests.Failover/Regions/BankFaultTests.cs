@@ -73,9 +73,11 @@ public sealed class BankFaultTests
         // other side: which silos lose is a race (one region's two, or three of four, in the measured runs). A silo
         // declared dead stops; the drill restarts it after the heal, as Kubernetes would, and every silo is ready
         // again before the check (RunAsync). The surviving silos serve every account meanwhile.
-        var exited = report.Events.Count(e => e.What.Contains("had exited (declared dead)", StringComparison.Ordinal));
-        Assert.InRange(exited, 1, 4);
-        Assert.InRange(report.RtoSeconds!.Value, 0, 40);
+        // Through the front door requests go to the primary's region: when its silos win the vote, no request need fail
+        // (1 of 5 measured runs), so the outage is bounded when there is one.
+        Assert.InRange(report.DeclaredDead.Count, 1, 4);
+        Assert.Equal(report.DeclaredDead.Count, report.Events.Count(e => e.What.Contains("had exited (declared dead)", StringComparison.Ordinal)));
+        Assert.InRange(report.Outage ? report.RtoSeconds!.Value : 0, 0, 40);
     }
 
     [Fact(Timeout = TestTimeouts.Drill)]

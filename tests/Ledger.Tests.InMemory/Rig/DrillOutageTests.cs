@@ -72,6 +72,34 @@ public sealed class DrillOutageTests
         return Task.CompletedTask;
     }
 
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_silo_port_cut_passes_without_an_outage_only_when_it_got_silos_declared_dead()
+    {
+        var quiet = Bank(FaultKind.PartitionSilos) with { RtoSeconds = null };
+
+        Assert.False(quiet.Passed);
+        Assert.Contains("did not land", quiet.OutageVerdict, StringComparison.Ordinal);
+        Assert.True((quiet with { DeclaredDead = ["silo-b0", "silo-b1"] }).Passed);
+        Assert.Contains("silo-b0, silo-b1 declared dead", (quiet with { DeclaredDead = ["silo-b0", "silo-b1"] }).OutageVerdict, StringComparison.Ordinal);
+        Assert.False((quiet with { DeclaredDead = ["silo-a0"], Outage = true }).Passed); // failed and never recovered
+        Assert.True((Bank(FaultKind.PartitionSilos) with { Outage = true, DeclaredDead = ["silo-a0"] }).Passed);
+        return Task.CompletedTask;
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task A_run_without_faults_passes_only_without_an_outage_a_promotion_or_a_death()
+    {
+        var quiet = Bank(FaultKind.None) with { RtoSeconds = null };
+
+        Assert.True(quiet.Passed);
+        Assert.Equal("no outage (no fault)", quiet.OutageVerdict);
+        Assert.False((quiet with { Promotions = 1 }).Passed);
+        Assert.False((quiet with { FalseDeaths = ["silo-b1"] }).Passed);
+        Assert.False((quiet with { Outage = true, RtoSeconds = 2.0 }).Passed);
+        Assert.Equal("OUTAGE in a run without faults", (quiet with { Outage = true }).OutageVerdict);
+        return Task.CompletedTask;
+    }
+
     private static BankDrillReport Bank(FaultKind fault) =>
         new(fault, ClusterTopology.OneCluster, 1.0, 1.1, 0, null, null, null, 0, new Dictionary<string, int>(), [], new Dictionary<string, long>(), Clean, [], []);
 

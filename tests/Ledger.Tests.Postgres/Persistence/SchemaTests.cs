@@ -23,7 +23,7 @@ public sealed partial class SchemaTests(PostgresServer postgres)
         var second = await migrator.ApplyAsync(connectionString, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Equal(SchemaMigrator.ScriptNames, first.Applied);
-        Assert.Equal(8, first.Applied.Count); // db-scripts/0001 to 0008
+        Assert.Equal(9, first.Applied.Count); // db-scripts/0001 to 0009
         Assert.Empty(second.Applied);
         Assert.Equal(first.Applied, second.AlreadyApplied);
     }

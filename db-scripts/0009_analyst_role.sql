@@ -61,3 +61,27 @@ END
 $do$;
 
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
+-- What the above relies on, checked: a revoke by a role that does not own the database or the public schema is only a
+-- warning, and a ledger_analyst made earlier by hand may have more than this script gives it.
+DO $do$
+DECLARE
+    v_role pg_catalog.pg_roles%ROWTYPE;
+BEGIN
+    SELECT * INTO v_role FROM pg_catalog.pg_roles WHERE rolname = 'ledger_analyst';
+    IF v_role.rolcanlogin OR v_role.rolsuper OR v_role.rolbypassrls OR v_role.rolcreaterole OR v_role.rolcreatedb THEN
+        RAISE EXCEPTION 'ledger_analyst must be a plain group role (NOLOGIN, no superuser, createrole, createdb or bypassrls)'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_auth_members WHERE member = v_role.oid) THEN
+        RAISE EXCEPTION 'ledger_analyst is a member of other roles (%): it would read more than the analytics views',
+            (SELECT string_agg(r.rolname, ', ') FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.roleid WHERE m.member = v_role.oid)
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF has_database_privilege('ledger_analyst', current_database(), 'TEMPORARY')
+        OR has_schema_privilege('ledger_analyst', 'public', 'CREATE') THEN
+        RAISE EXCEPTION 'ledger_analyst can still create temporary tables or objects in schema public: % must own the database and schema public to revoke that from PUBLIC', current_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$do$;

@@ -91,6 +91,8 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
         var peakRss = new Dictionary<string, long>(StringComparer.Ordinal);
         var falseDeaths = new List<string>();
         var declaredDead = new List<string>();
+        IReadOnlyList<string> deadBeforeHeal = [];
+        var leaderChanges = 0;
         using var sampling = new CancellationTokenSource();
         using var supervising = new CancellationTokenSource();
         var sampler = Task.CompletedTask;
@@ -109,7 +111,11 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
 
             var timelineBefore = await LeaderTimelineAsync(env);
             faultAt = Now();
-            await env.InjectAsync(fault, cancellationToken);
+            if (fault != FaultKind.None)
+            {
+                await env.InjectAsync(fault, cancellationToken);
+            }
+
             var landedAt = Now();
             Event($"fault injected: {fault}", mark: true);
             string? afterFailover = null, afterFailback = null;
@@ -153,7 +159,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
 
                     break;
                 case FaultKind.None:
-                    await QuietAsync(env, Event, cancellationToken);
+                    leaderChanges = await QuietAsync(env, Event, cancellationToken);
                     healAt = Now();
                     Event("quiet run over", mark: true);
                     break;
@@ -165,6 +171,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                     break;
                 default:
                     await Task.Delay(Hold, cancellationToken);
+                    if (fault is FaultKind.PartitionSilos)
+                    {
+                        deadBeforeHeal = await RegionsEnvironment.DeadInMembershipAsync(cancellationToken);
+                        Event($"declared dead in the membership table before the heal: {(deadBeforeHeal.Count == 0 ? "none" : string.Join(", ", deadBeforeHeal))}");
+                    }
+
                     if (fault is FaultKind.PartitionRegionA or FaultKind.PartitionRegionB)
                     {
                         var primaries = await env.SelfReportedPrimariesAsync();
@@ -255,6 +267,8 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                 AcknowledgedInCutOffRegion = acknowledgedCutOff,
                 Promotions = promotions,
                 DeclaredDead = [.. declaredDead],
+                DeadInMembershipBeforeHeal = deadBeforeHeal,
+                LeaderChanges = leaderChanges,
             };
             Event($"outage: {report.OutageVerdict}");
             failed = !report.Passed;
@@ -389,10 +403,12 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     /// <summary>Logs which region the front door sends requests to now (nothing without a front door).</summary>
     /// <summary>
     /// Holds <see cref="FaultKind.None"/>'s quiet run, logging every change of the Patroni leader or of its timeline
-    /// as it happens (polled each second) and progress once a minute.
+    /// as it happens (polled each second) and progress once a minute. Returns the number of changes seen (a second
+    /// without a leader counts).
     /// </summary>
-    private async Task QuietAsync(RegionsEnvironment env, Action<string, bool> log, CancellationToken cancellationToken)
+    private async Task<int> QuietAsync(RegionsEnvironment env, Action<string, bool> log, CancellationToken cancellationToken)
     {
+        var changes = 0;
         var until = Now() + (long)QuietHold.TotalMilliseconds;
         var nextProgress = Now() + 60_000;
         var last = await env.ClusterAsync();
@@ -404,6 +420,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             {
                 log($"leader changed: {last?.Leader?.Name ?? "none"} (timeline {last?.Leader?.Timeline}) -> {now?.Leader?.Name ?? "none"} (timeline {now?.Leader?.Timeline})", true);
                 last = now;
+                changes++;
             }
 
             if (Now() >= nextProgress)
@@ -412,6 +429,8 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
                 nextProgress += 60_000;
             }
         }
+
+        return changes;
     }
 
     /// <summary>The leader's PostgreSQL timeline (each promotion adds one), waiting up to 60 s for a leader.</summary>

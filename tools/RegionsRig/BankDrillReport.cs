@@ -57,6 +57,15 @@ public sealed record BankDrillReport(
     public IReadOnlyList<string> DeclaredDead { get; init; } = [];
 
     /// <summary>
+    /// For <see cref="FaultKind.PartitionSilos"/>: silos the membership table marked Dead while the cut was in place
+    /// (read just before the heal): the cut's own effect, unlike an exit seen later. Empty for other faults.
+    /// </summary>
+    public IReadOnlyList<string> DeadInMembershipBeforeHeal { get; init; } = [];
+
+    /// <summary>For <see cref="FaultKind.None"/>: changes of the Patroni leader or its timeline seen during the quiet run (polled each second).</summary>
+    public int LeaderChanges { get; init; }
+
+    /// <summary>
     /// True when every invariant held, a partitioned region acknowledged nothing while cut off, and either the fault caused an outage and the workload recovered, or it caused
     /// none and is documented as harmless (<see cref="FaultExpectations.ExpectsOutage"/>). A quiet run
     /// (<see cref="FaultKind.None"/>) passes only with no failed request, no promotion and no silo declared dead;
@@ -67,11 +76,11 @@ public sealed record BankDrillReport(
     public bool Passed => Check.Violations.Count == 0 && AcknowledgedInCutOffRegion is null or 0
         && Fault switch
         {
-            FaultKind.None => !Outage && Promotions == 0 && FalseDeaths.Count == 0,
+            FaultKind.None => !Outage && Promotions == 0 && LeaderChanges == 0 && FalseDeaths.Count == 0,
             // Cutting the silo ports between regions makes each side vote the other's silos dead: that eviction, not an
             // outage, shows the cut landed. Through the front door requests go to the primary's region, so when its
             // silos win the vote no request need fail (1 run of 5 measured).
-            FaultKind.PartitionSilos => DeclaredDead.Count > 0 && (!Outage || RtoSeconds is not null),
+            FaultKind.PartitionSilos => DeadInMembershipBeforeHeal.Count > 0 && (!Outage || RtoSeconds is not null),
             _ => Outage ? RtoSeconds is not null : !FaultExpectations.ExpectsOutage(Fault),
         };
 
@@ -79,7 +88,7 @@ public sealed record BankDrillReport(
     public string OutageVerdict => Fault == FaultKind.None
         ? Outage ? "OUTAGE in a run without faults" : "no outage (no fault)"
         : Fault == FaultKind.PartitionSilos && !Outage
-        ? DeclaredDead.Count > 0 ? $"no outage: the cut landed ({string.Join(", ", DeclaredDead)} declared dead) and no request failed" : "NO SILO DECLARED DEAD: the cut between the silos did not land"
+        ? DeadInMembershipBeforeHeal.Count > 0 ? $"no outage: the cut landed ({string.Join(", ", DeadInMembershipBeforeHeal)} declared dead) and no request failed" : "NO SILO DECLARED DEAD: the cut between the silos did not land"
         : Outage
         ? RtoSeconds is { } rto ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"RTO {rto:0.0} s") : "never recovered"
         : FaultExpectations.ExpectsOutage(Fault) ? $"NO OUTAGE: no request failed after {Fault}, which must cause one; the fault did not land where it mattered" : "no outage (documented as harmless)";

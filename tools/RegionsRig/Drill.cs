@@ -29,8 +29,14 @@ public sealed class Drill(RigOptions options, Action<string> log)
     public TimeSpan DownAfterFailover { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs the drill.</summary>
+    /// <exception cref="ArgumentException"><see cref="FaultKind.None"/>: a bank drill's quiet run only.</exception>
     public async Task<DrillReport> RunAsync(FaultKind fault, CancellationToken cancellationToken)
     {
+        if (fault == FaultKind.None)
+        {
+            throw new ArgumentException("None is a bank drill's quiet run, not a SQL drill's fault.", nameof(fault));
+        }
+
         var env = await RegionsEnvironment.UpAsync(options, log, cancellationToken);
         var events = new List<DrillEvent>();
         var writers = new List<(string Name, string Log)>();

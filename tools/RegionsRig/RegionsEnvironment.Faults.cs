@@ -20,11 +20,14 @@ public sealed partial class RegionsEnvironment
     /// partition rules are in place. Faults that target "the primary" pick the region leading right now.
     /// </summary>
     /// <exception cref="InvalidOperationException">There is no leader to fault.</exception>
+    /// <exception cref="ArgumentException"><see cref="FaultKind.None"/> (a bank drill's quiet run injects nothing).</exception>
     /// <exception cref="FaultNotLandedException">The fault did not take effect.</exception>
     public async Task InjectAsync(FaultKind fault, CancellationToken cancellationToken = default)
     {
         switch (fault)
         {
+            case FaultKind.None:
+                throw new ArgumentException("None is no fault: only a bank drill runs it (a quiet run).", nameof(fault));
             case FaultKind.KillRegionA:
                 await KillNamespaceAsync(Region.A, cancellationToken);
                 break;
@@ -80,6 +83,8 @@ public sealed partial class RegionsEnvironment
     {
         switch (fault)
         {
+            case FaultKind.None:
+                throw new ArgumentException("None is no fault: there is nothing to heal.", nameof(fault));
             case FaultKind.KillRegionA:
                 RestartRegion(Region.A);
                 await WaitForHAProxyAsync(Region.A, TimeSpan.FromSeconds(30), cancellationToken);

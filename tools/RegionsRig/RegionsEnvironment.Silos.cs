@@ -193,6 +193,25 @@ public sealed partial class RegionsEnvironment
         return result;
     }
 
+    /// <summary>
+    /// Silos the membership table marks Dead (status 6) right now, read on whichever server is primary: evictions the
+    /// silos' own votes wrote, whether or not the silo has exited yet.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DeadInMembershipAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("ledger", commandTimeoutSeconds: 10));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT siloname FROM orleansmembershiptable WHERE status = 6 ORDER BY siloname", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var dead = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            dead.Add(reader.GetString(0));
+        }
+
+        return dead;
+    }
+
     private async Task CreateLedgerDatabaseAsync(string siloAssembly, CancellationToken cancellationToken)
     {
         await using (var connection = new NpgsqlConnection(ConnectionString(commandTimeoutSeconds: 30)))

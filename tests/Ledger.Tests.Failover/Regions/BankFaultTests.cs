@@ -75,7 +75,7 @@ public sealed class BankFaultTests
         // again before the check (RunAsync). The surviving silos serve every account meanwhile.
         // Through the front door requests go to the primary's region: when its silos win the vote, no request need fail
         // (1 of 5 measured runs), so the outage is bounded when there is one.
-        Assert.InRange(report.DeclaredDead.Count, 1, 4);
+        Assert.InRange(report.DeadInMembershipBeforeHeal.Count, 1, 4);
         Assert.Equal(report.DeclaredDead.Count, report.Events.Count(e => e.What.Contains("had exited (declared dead)", StringComparison.Ordinal)));
         Assert.InRange(report.Outage ? report.RtoSeconds!.Value : 0, 0, 40);
     }

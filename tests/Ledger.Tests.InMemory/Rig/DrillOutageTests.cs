@@ -79,10 +79,11 @@ public sealed class DrillOutageTests
 
         Assert.False(quiet.Passed);
         Assert.Contains("did not land", quiet.OutageVerdict, StringComparison.Ordinal);
-        Assert.True((quiet with { DeclaredDead = ["silo-b0", "silo-b1"] }).Passed);
-        Assert.Contains("silo-b0, silo-b1 declared dead", (quiet with { DeclaredDead = ["silo-b0", "silo-b1"] }).OutageVerdict, StringComparison.Ordinal);
-        Assert.False((quiet with { DeclaredDead = ["silo-a0"], Outage = true }).Passed); // failed and never recovered
-        Assert.True((Bank(FaultKind.PartitionSilos) with { Outage = true, DeclaredDead = ["silo-a0"] }).Passed);
+        Assert.False((quiet with { DeclaredDead = ["silo-b0"] }).Passed); // an exit seen after the heal proves nothing about the cut
+        Assert.True((quiet with { DeadInMembershipBeforeHeal = ["silo-b0", "silo-b1"] }).Passed);
+        Assert.Contains("silo-b0, silo-b1 declared dead", (quiet with { DeadInMembershipBeforeHeal = ["silo-b0", "silo-b1"] }).OutageVerdict, StringComparison.Ordinal);
+        Assert.False((quiet with { DeadInMembershipBeforeHeal = ["silo-a0"], Outage = true }).Passed); // failed and never recovered
+        Assert.True((Bank(FaultKind.PartitionSilos) with { Outage = true, DeadInMembershipBeforeHeal = ["silo-a0"] }).Passed);
         return Task.CompletedTask;
     }
 
@@ -94,6 +95,7 @@ public sealed class DrillOutageTests
         Assert.True(quiet.Passed);
         Assert.Equal("no outage (no fault)", quiet.OutageVerdict);
         Assert.False((quiet with { Promotions = 1 }).Passed);
+        Assert.False((quiet with { LeaderChanges = 1 }).Passed);
         Assert.False((quiet with { FalseDeaths = ["silo-b1"] }).Passed);
         Assert.False((quiet with { Outage = true, RtoSeconds = 2.0 }).Passed);
         Assert.Equal("OUTAGE in a run without faults", (quiet with { Outage = true }).OutageVerdict);

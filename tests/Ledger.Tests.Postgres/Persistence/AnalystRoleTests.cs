@@ -97,6 +97,26 @@ public sealed class AnalystRoleTests(PostgresServer postgres)
         Assert.Equal(["analytics.accounts:SELECT", "analytics.balances_by_currency:SELECT", "analytics.entries:SELECT", "analytics.transfers:SELECT"], granted);
     }
 
+    [Theory(Timeout = TestTimeouts.Host)]
+    [InlineData("GRANT TEMPORARY ON DATABASE {0} TO ledger_analyst")]
+    [InlineData("GRANT CREATE ON SCHEMA public TO ledger_analyst")]
+    public async Task The_scripts_final_check_stops_when_the_role_could_do_more_than_read_the_views(string grant)
+    {
+        var owner = await postgres.CreateDatabaseAsync();
+        var database = new NpgsqlConnectionStringBuilder(owner).Database!;
+        // The script as shipped: embedded in the assembly that applies it.
+        await using var stream = typeof(MultiCloud.Persistence.SchemaMigrator).Assembly.GetManifestResourceStream("db-scripts.0009_analyst_role.sql")!;
+        var script = await new StreamReader(stream).ReadToEndAsync(TestContext.Current.CancellationToken);
+        var check = script[script.IndexOf("-- What the above relies on, checked", StringComparison.Ordinal)..];
+
+        await ExecuteAsync(owner, check); // the control: as applied, the check passes
+        await ExecuteAsync(owner, string.Format(System.Globalization.CultureInfo.InvariantCulture, grant, database));
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(owner, check));
+
+        Assert.Equal(InsufficientPrivilege, error.SqlState);
+        Assert.Contains("can still create temporary tables or objects in schema public", error.MessageText, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A fresh database with the schema, written by the real service (two accounts funded with 10,000 and 5,000 minor
     /// units, a transfer of 2,500), and a login role in ledger_analyst. Returns both connection strings.

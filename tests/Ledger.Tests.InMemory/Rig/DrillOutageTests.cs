@@ -77,6 +77,7 @@ public sealed class DrillOutageTests
     {
         var quiet = Bank(FaultKind.PartitionSilos) with { RtoSeconds = null };
 
+        Assert.False(FaultExpectations.ExpectsOutage(FaultKind.PartitionSilos));
         Assert.False(quiet.Passed);
         Assert.Contains("did not land", quiet.OutageVerdict, StringComparison.Ordinal);
         Assert.False((quiet with { DeclaredDead = ["silo-b0"] }).Passed); // an exit seen after the heal proves nothing about the cut

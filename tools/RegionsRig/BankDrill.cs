@@ -109,7 +109,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             StartClient(env, Region.B, "b", accountsFile, stopFile, clients);
             await Task.Delay(Warmup, cancellationToken);
 
-            var timelineBefore = await LeaderTimelineAsync(env);
+            var timelineBefore = await LeaderTimelineAsync(env, cancellationToken);
             faultAt = Now();
             if (fault != FaultKind.None)
             {
@@ -228,7 +228,7 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
             await supervisor;
 
             var records = clients.SelectMany(c => ReadLog(ClientLog(c))).ToList();
-            var promotions = await LeaderTimelineAsync(env) - timelineBefore;
+            var promotions = await LeaderTimelineAsync(env, cancellationToken) - timelineBefore;
             var leader = await env.SelfReportedLeaderAsync() ?? throw new InvalidOperationException("No leader at the end of the drill.");
             var check = await BankChecker.CheckAsync(records, accounts, InitialBalance * accounts.Length, leader, [.. env.Silos.Select(s => s.Api)], log, cancellationToken);
             var outside = fault switch
@@ -400,7 +400,6 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
         clients.Add(name);
     }
 
-    /// <summary>Logs which region the front door sends requests to now (nothing without a front door).</summary>
     /// <summary>
     /// Holds <see cref="FaultKind.None"/>'s quiet run, logging every change of the Patroni leader or of its timeline
     /// as it happens (polled each second) and progress once a minute. Returns the number of changes seen (a second
@@ -434,13 +433,14 @@ public sealed class BankDrill(RigOptions options, RigSiloOptions silos, Action<s
     }
 
     /// <summary>The leader's PostgreSQL timeline (each promotion adds one), waiting up to 60 s for a leader.</summary>
-    private static async Task<long> LeaderTimelineAsync(RegionsEnvironment env)
+    private static async Task<long> LeaderTimelineAsync(RegionsEnvironment env, CancellationToken cancellationToken)
     {
         long? timeline = null;
-        await env.WaitUntilAsync("a leader with a timeline", TimeSpan.FromSeconds(60), async () => (timeline = (await env.ClusterAsync())?.Leader?.Timeline) is not null, CancellationToken.None);
+        await env.WaitUntilAsync("a leader with a timeline", TimeSpan.FromSeconds(60), async () => (timeline = (await env.ClusterAsync())?.Leader?.Timeline) is not null, cancellationToken);
         return timeline!.Value;
     }
 
+    /// <summary>Logs which region the front door sends requests to now (nothing without a front door).</summary>
     private static async Task FrontDoorEventAsync(RegionsEnvironment env, Action<string, bool> log, CancellationToken cancellationToken)
     {
         if (env.State.FrontDoor == FrontDoor.Proxy)
